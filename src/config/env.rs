@@ -1,0 +1,218 @@
+//! Reading a [`ConfigBuilder`] from the environment and the shared AWS files, the way AWS tools do.
+
+use std::path::{Path, PathBuf};
+
+use aws_credential_types::Credentials;
+
+use super::profile::{ProfileSet, Section};
+use super::{ConfigBuilder, ConfigError};
+use crate::endpoint::{self, ServiceId};
+
+/// Looks up one environment variable.
+pub(crate) type EnvLookup<'a> = &'a dyn Fn(&str) -> Option<String>;
+
+/// Resolves region, endpoints, FIPS and credentials from `env` and the shared files it points to.
+pub(crate) fn load(env: EnvLookup<'_>) -> Result<ConfigBuilder, ConfigError> {
+    // An empty variable counts as unset, as with AWS tools.
+    let var = |name: &str| {
+        env(name)
+            .map(|v| v.trim().to_owned())
+            .filter(|v| !v.is_empty())
+    };
+
+    let explicit_profile = var("AWS_PROFILE");
+    let profile_name = explicit_profile.as_deref().unwrap_or("default");
+    let home = home_dir(&var);
+    let config_path = file_path(var("AWS_CONFIG_FILE"), home.as_deref(), "config");
+    let credentials_path = file_path(
+        var("AWS_SHARED_CREDENTIALS_FILE"),
+        home.as_deref(),
+        "credentials",
+    );
+    let config_text = config_path.as_deref().map(read_optional).transpose()?;
+    let credentials_text = credentials_path.as_deref().map(read_optional).transpose()?;
+    let profiles = ProfileSet::parse(
+        config_text.flatten().as_deref(),
+        credentials_text.flatten().as_deref(),
+    );
+
+    let empty = Section::default();
+    let profile = match profiles.profile(profile_name) {
+        Some(profile) => profile,
+        None if explicit_profile.is_some() => {
+            return Err(ConfigError::ProfileNotFound {
+                profile: profile_name.to_owned(),
+            })
+        }
+        None => &empty,
+    };
+    let setting = |key: &str| format!("`{key}` in profile `{profile_name}`");
+
+    let mut builder = ConfigBuilder::default();
+
+    // Region.
+    let region = var("AWS_REGION")
+        .or_else(|| var("AWS_DEFAULT_REGION"))
+        .or_else(|| profile.get("region").map(str::to_owned));
+    if let Some(region) = region {
+        endpoint::validate_region(&region)?;
+        builder = builder.region(region);
+    }
+
+    // FIPS.
+    let use_fips = match var("AWS_USE_FIPS_ENDPOINT") {
+        Some(value) => parse_bool(&value, "AWS_USE_FIPS_ENDPOINT")?,
+        None => match profile.get("use_fips_endpoint") {
+            Some(value) => parse_bool(value, &setting("use_fips_endpoint"))?,
+            None => false,
+        },
+    };
+    builder = builder.use_fips(use_fips);
+
+    // Endpoints. Precedence: AWS_ENDPOINT_URL_<SERVICE>, AWS_ENDPOINT_URL, the profile's `[services]`
+    // entry for the service, the profile's `endpoint_url`.
+    let ignore_endpoints = match var("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS") {
+        Some(value) => parse_bool(&value, "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")?,
+        None => match profile.get("ignore_configured_endpoint_urls") {
+            Some(value) => parse_bool(value, &setting("ignore_configured_endpoint_urls"))?,
+            None => false,
+        },
+    };
+    if !ignore_endpoints {
+        let env_global = var("AWS_ENDPOINT_URL");
+        let services = profile
+            .get("services")
+            .and_then(|name| profiles.services(name));
+        for &service in ServiceId::ALL {
+            let key = format!("AWS_ENDPOINT_URL_{}", service.env_suffix());
+            let url = var(&key).or_else(|| {
+                if env_global.is_some() {
+                    return None;
+                }
+                let sub = service.env_suffix().to_ascii_lowercase();
+                services?.get_sub(&sub, "endpoint_url").map(str::to_owned)
+            });
+            if let Some(url) = url {
+                builder =
+                    builder.service_endpoint_url(service, endpoint::validate_endpoint_url(&url)?);
+            }
+        }
+        let global = env_global.or_else(|| profile.get("endpoint_url").map(str::to_owned));
+        if let Some(url) = global {
+            builder = builder.endpoint_url(endpoint::validate_endpoint_url(&url)?);
+        }
+    }
+
+    // Credentials: the environment, then the profile. None at all is fine.
+    let from_env = static_credentials(
+        var("AWS_ACCESS_KEY_ID"),
+        var("AWS_SECRET_ACCESS_KEY"),
+        var("AWS_SESSION_TOKEN"),
+        [
+            "AWS_ACCESS_KEY_ID",
+            "AWS_SECRET_ACCESS_KEY",
+            "AWS_SESSION_TOKEN",
+        ],
+        "environment",
+    )?;
+    let credentials = match from_env {
+        Some(credentials) => Some(credentials),
+        None => static_credentials(
+            profile.get("aws_access_key_id").map(str::to_owned),
+            profile.get("aws_secret_access_key").map(str::to_owned),
+            profile.get("aws_session_token").map(str::to_owned),
+            [
+                &setting("aws_access_key_id"),
+                &setting("aws_secret_access_key"),
+                &setting("aws_session_token"),
+            ],
+            "profile",
+        )?,
+    };
+    if let Some(credentials) = credentials {
+        builder = builder.credentials(credentials);
+    }
+
+    Ok(builder)
+}
+
+/// Static credentials from an access key, a secret key and an optional session token; an error when
+/// only some are given (`names` says where each came from, for the message).
+fn static_credentials(
+    access_key: Option<String>,
+    secret_key: Option<String>,
+    session_token: Option<String>,
+    names: [&str; 3],
+    provider_name: &'static str,
+) -> Result<Option<Credentials>, ConfigError> {
+    let [access_name, secret_name, token_name] = names;
+    match (access_key, secret_key) {
+        (Some(access_key), Some(secret_key)) => Ok(Some(Credentials::new(
+            access_key,
+            secret_key,
+            session_token,
+            None,
+            provider_name,
+        ))),
+        (Some(_), None) => Err(ConfigError::InvalidCredentials(format!(
+            "{access_name} is set but {secret_name} is not"
+        ))),
+        (None, Some(_)) => Err(ConfigError::InvalidCredentials(format!(
+            "{secret_name} is set but {access_name} is not"
+        ))),
+        (None, None) if session_token.is_some() => Err(ConfigError::InvalidCredentials(format!(
+            "{token_name} is set without {access_name} and {secret_name}"
+        ))),
+        (None, None) => Ok(None),
+    }
+}
+
+/// `true` or `false`, in any case.
+fn parse_bool(value: &str, setting: &str) -> Result<bool, ConfigError> {
+    if value.eq_ignore_ascii_case("true") {
+        Ok(true)
+    } else if value.eq_ignore_ascii_case("false") {
+        Ok(false)
+    } else {
+        Err(ConfigError::InvalidValue {
+            setting: setting.to_owned(),
+            value: value.to_owned(),
+            expected: "`true` or `false`",
+        })
+    }
+}
+
+/// The home directory: `HOME`, else `USERPROFILE`, else `HOMEDRIVE` + `HOMEPATH`.
+fn home_dir(var: &dyn Fn(&str) -> Option<String>) -> Option<PathBuf> {
+    var("HOME")
+        .or_else(|| var("USERPROFILE"))
+        .or_else(|| Some(format!("{}{}", var("HOMEDRIVE")?, var("HOMEPATH")?)))
+        .map(PathBuf::from)
+}
+
+/// The path of a shared file: the explicit one (with a leading `~` expanded), else `~/.aws/<name>`.
+fn file_path(explicit: Option<String>, home: Option<&Path>, name: &str) -> Option<PathBuf> {
+    match explicit {
+        Some(path) => {
+            let rest = path.strip_prefix("~/").or_else(|| path.strip_prefix("~\\"));
+            match (rest, home) {
+                (Some(rest), Some(home)) => Some(home.join(rest)),
+                _ if path == "~" => home.map(Path::to_path_buf),
+                _ => Some(PathBuf::from(path)),
+            }
+        }
+        None => home.map(|home| home.join(".aws").join(name)),
+    }
+}
+
+/// The file's text, `None` when it doesn't exist; other failures are errors. Invalid UTF-8 is replaced.
+fn read_optional(path: &Path) -> Result<Option<String>, ConfigError> {
+    match std::fs::read(path) {
+        Ok(bytes) => Ok(Some(String::from_utf8_lossy(&bytes).into_owned())),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(source) => Err(ConfigError::Io {
+            path: path.to_path_buf(),
+            source,
+        }),
+    }
+}

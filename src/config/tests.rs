@@ -1,0 +1,641 @@
+//! Tests of `Config`, its builder and `from_env_with`. The environment is always a map, never the
+//! process environment; shared files are written under a fresh directory of the system temp dir.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+
+use aws_credential_types::provider::ProvideCredentials;
+use aws_credential_types::Credentials;
+
+use super::*;
+
+/// A directory removed when dropped.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new() -> TempDir {
+        static COUNTER: AtomicUsize = AtomicUsize::new(0);
+        let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.subsec_nanos())
+            .unwrap_or(0);
+        let dir = std::env::temp_dir().join(format!(
+            "cognito-config-test-{}-{n}-{nanos}",
+            std::process::id()
+        ));
+        std::fs::create_dir_all(&dir).unwrap();
+        TempDir(dir)
+    }
+
+    fn path(&self) -> &Path {
+        &self.0
+    }
+
+    fn write(&self, relative: &str, text: &str) -> PathBuf {
+        let path = self.0.join(relative);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+
+    fn str(&self) -> String {
+        self.0.to_str().unwrap().to_owned()
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Loads a config from exactly these variables.
+fn load(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+    let map: HashMap<String, String> = vars
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect();
+    Config::from_env_with(&move |name| map.get(name).cloned())
+}
+
+/// Loads a config with `home` as the home directory plus `vars`.
+fn load_home(home: &TempDir, vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+    let home = home.str();
+    let mut all = vec![("HOME", home.as_str())];
+    all.extend_from_slice(vars);
+    load(&all)
+}
+
+async fn credentials(config: &Config) -> Option<Credentials> {
+    match config.credentials_provider() {
+        Some(provider) => Some(provider.provide_credentials().await.unwrap()),
+        None => None,
+    }
+}
+
+const CONFIG: &str = "\
+[default]
+region = us-west-2
+use_fips_endpoint = false
+
+[profile dev]
+region = eu-west-1
+aws_access_key_id = CONFIG_AKID
+aws_secret_access_key = CONFIG_SECRET
+output = json
+
+[profile local]
+region = us-east-1
+endpoint_url = http://127.0.0.1:9229/
+services = emulators
+
+[profile fips]
+region = us-east-1
+use_fips_endpoint = TRUE
+
+[profile halfkey]
+aws_access_key_id = ONLY_AKID
+
+[profile ignoring]
+endpoint_url = http://127.0.0.1:1
+ignore_configured_endpoint_urls = true
+
+[services emulators]
+cognito_identity =
+  endpoint_url = http://127.0.0.1:5000
+cognito_sync =
+  endpoint_url = http://127.0.0.1:6000
+";
+
+const CREDENTIALS: &str = "\
+[default]
+aws_access_key_id = DEFAULT_AKID
+aws_secret_access_key = DEFAULT_SECRET
+
+[dev]
+aws_access_key_id = CREDS_AKID
+aws_secret_access_key = CREDS_SECRET
+aws_session_token = CREDS_TOKEN
+
+[credsonly]
+region = ap-south-1
+";
+
+fn home_with_files() -> TempDir {
+    let home = TempDir::new();
+    home.write(".aws/config", CONFIG);
+    home.write(".aws/credentials", CREDENTIALS);
+    home
+}
+
+#[tokio::test]
+async fn nothing_configured_is_fine() {
+    let home = TempDir::new();
+    let config = load_home(&home, &[]).unwrap();
+    assert_eq!(config.region(), None);
+    assert_eq!(config.endpoint_url(), None);
+    assert_eq!(config.endpoint_url_for(ServiceId::CognitoIdp), None);
+    assert!(!config.use_fips());
+    assert!(credentials(&config).await.is_none());
+
+    // No home at all either.
+    let config = load(&[]).unwrap();
+    assert_eq!(config.region(), None);
+    assert!(config.credentials_provider().is_none());
+}
+
+#[tokio::test]
+async fn default_profile_from_home() {
+    let home = home_with_files();
+    let config = load_home(&home, &[]).unwrap();
+    assert_eq!(config.region(), Some("us-west-2"));
+    let creds = credentials(&config).await.unwrap();
+    assert_eq!(creds.access_key_id(), "DEFAULT_AKID");
+    assert_eq!(creds.secret_access_key(), "DEFAULT_SECRET");
+    assert_eq!(creds.session_token(), None);
+}
+
+#[tokio::test]
+async fn named_profile_and_credentials_file_precedence() {
+    let home = home_with_files();
+    let config = load_home(&home, &[("AWS_PROFILE", "dev")]).unwrap();
+    assert_eq!(config.region(), Some("eu-west-1"));
+    let creds = credentials(&config).await.unwrap();
+    assert_eq!(creds.access_key_id(), "CREDS_AKID");
+    assert_eq!(creds.secret_access_key(), "CREDS_SECRET");
+    assert_eq!(creds.session_token(), Some("CREDS_TOKEN"));
+
+    // A profile only in the credentials file exists too.
+    let config = load_home(&home, &[("AWS_PROFILE", "credsonly")]).unwrap();
+    assert_eq!(config.region(), Some("ap-south-1"));
+    assert!(config.credentials_provider().is_none());
+}
+
+#[test]
+fn missing_named_profile_is_an_error() {
+    let home = home_with_files();
+    let err = load_home(&home, &[("AWS_PROFILE", "nope")]).unwrap_err();
+    assert!(
+        matches!(&err, ConfigError::ProfileNotFound { profile } if profile == "nope"),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("`nope`"), "{err}");
+
+    // Even with no files at all.
+    let empty = TempDir::new();
+    let err = load_home(&empty, &[("AWS_PROFILE", "default")]).unwrap_err();
+    assert!(
+        matches!(err, ConfigError::ProfileNotFound { .. }),
+        "{err:?}"
+    );
+
+    // A `[name]` section of the config file is not a profile (only of the credentials file).
+    let home = TempDir::new();
+    home.write(".aws/config", "[dev]\nregion = x\n");
+    assert!(load_home(&home, &[("AWS_PROFILE", "dev")]).is_err());
+
+    // An empty AWS_PROFILE counts as unset.
+    assert!(load_home(&empty, &[("AWS_PROFILE", "")]).is_ok());
+}
+
+#[test]
+fn region_precedence() {
+    let home = home_with_files();
+    let region =
+        |vars: &[(&str, &str)]| load_home(&home, vars).unwrap().region().map(str::to_owned);
+    assert_eq!(region(&[]).as_deref(), Some("us-west-2"));
+    assert_eq!(
+        region(&[("AWS_DEFAULT_REGION", "eu-north-1")]).as_deref(),
+        Some("eu-north-1")
+    );
+    assert_eq!(
+        region(&[
+            ("AWS_DEFAULT_REGION", "eu-north-1"),
+            ("AWS_REGION", "sa-east-1")
+        ])
+        .as_deref(),
+        Some("sa-east-1")
+    );
+    assert_eq!(
+        region(&[("AWS_DEFAULT_REGION", "eu-north-1"), ("AWS_REGION", "  ")]).as_deref(),
+        Some("eu-north-1")
+    );
+    assert_eq!(
+        region(&[("AWS_REGION", " me-south-1 ")]).as_deref(),
+        Some("me-south-1")
+    );
+
+    let err = load_home(&home, &[("AWS_REGION", "us-east-1.evil.com")]).unwrap_err();
+    assert!(matches!(err, ConfigError::InvalidRegion { .. }), "{err:?}");
+}
+
+#[tokio::test]
+async fn environment_credentials_win() {
+    let home = home_with_files();
+    let config = load_home(
+        &home,
+        &[
+            ("AWS_PROFILE", "dev"),
+            ("AWS_ACCESS_KEY_ID", "ENV_AKID"),
+            ("AWS_SECRET_ACCESS_KEY", "ENV_SECRET"),
+            ("AWS_SESSION_TOKEN", "ENV_TOKEN"),
+        ],
+    )
+    .unwrap();
+    let creds = credentials(&config).await.unwrap();
+    assert_eq!(creds.access_key_id(), "ENV_AKID");
+    assert_eq!(creds.secret_access_key(), "ENV_SECRET");
+    assert_eq!(creds.session_token(), Some("ENV_TOKEN"));
+    // The region still comes from the profile.
+    assert_eq!(config.region(), Some("eu-west-1"));
+
+    // Without a session token.
+    let config = load(&[
+        ("AWS_ACCESS_KEY_ID", "A"),
+        ("AWS_SECRET_ACCESS_KEY", "S"),
+        ("AWS_SESSION_TOKEN", ""),
+    ])
+    .unwrap();
+    let creds = credentials(&config).await.unwrap();
+    assert_eq!(creds.access_key_id(), "A");
+    assert_eq!(creds.session_token(), None);
+}
+
+#[test]
+fn partial_credentials_are_errors() {
+    let cases: &[&[(&str, &str)]] = &[
+        &[("AWS_ACCESS_KEY_ID", "A")],
+        &[("AWS_SECRET_ACCESS_KEY", "TOPSECRET")],
+        &[("AWS_SESSION_TOKEN", "TOPTOKEN")],
+        &[
+            ("AWS_ACCESS_KEY_ID", "A"),
+            ("AWS_SECRET_ACCESS_KEY", ""),
+            ("AWS_SESSION_TOKEN", "TOPTOKEN"),
+        ],
+    ];
+    for vars in cases {
+        let err = load(vars).unwrap_err();
+        assert!(
+            matches!(err, ConfigError::InvalidCredentials(_)),
+            "{vars:?}: {err:?}"
+        );
+        let message = format!("{err} {err:?}");
+        assert!(
+            !message.contains("TOPSECRET") && !message.contains("TOPTOKEN"),
+            "{message}"
+        );
+    }
+
+    let home = home_with_files();
+    let err = load_home(&home, &[("AWS_PROFILE", "halfkey")]).unwrap_err();
+    assert!(
+        matches!(&err, ConfigError::InvalidCredentials(m) if m.contains("halfkey") && m.contains("aws_secret_access_key")),
+        "{err:?}"
+    );
+    assert!(!err.to_string().contains("ONLY_AKID"), "{err}");
+}
+
+#[tokio::test]
+async fn file_paths_from_environment() {
+    let dir = TempDir::new();
+    let config_path = dir.write("elsewhere/cfg", "[profile p]\nregion = ca-central-1\n");
+    let creds_path = dir.write(
+        "elsewhere/creds",
+        "[p]\naws_access_key_id = P_AKID\naws_secret_access_key = P_SECRET\n",
+    );
+    let home = home_with_files();
+    let config = load_home(
+        &home,
+        &[
+            ("AWS_PROFILE", "p"),
+            ("AWS_CONFIG_FILE", config_path.to_str().unwrap()),
+            ("AWS_SHARED_CREDENTIALS_FILE", creds_path.to_str().unwrap()),
+        ],
+    )
+    .unwrap();
+    assert_eq!(config.region(), Some("ca-central-1"));
+    assert_eq!(
+        credentials(&config).await.unwrap().access_key_id(),
+        "P_AKID"
+    );
+
+    // `~/` expands to the home directory.
+    let config = load_home(
+        &dir,
+        &[("AWS_PROFILE", "p"), ("AWS_CONFIG_FILE", "~/elsewhere/cfg")],
+    )
+    .unwrap();
+    assert_eq!(config.region(), Some("ca-central-1"));
+
+    // Explicit paths that don't exist are fine too.
+    let config = load_home(
+        &home,
+        &[
+            ("AWS_CONFIG_FILE", "/nonexistent/cognito/config"),
+            (
+                "AWS_SHARED_CREDENTIALS_FILE",
+                "/nonexistent/cognito/credentials",
+            ),
+        ],
+    )
+    .unwrap();
+    assert_eq!(config.region(), None);
+    assert!(config.credentials_provider().is_none());
+}
+
+#[test]
+fn userprofile_is_the_fallback_home() {
+    let home = home_with_files();
+    let config = load(&[("USERPROFILE", &home.str())]).unwrap();
+    assert_eq!(config.region(), Some("us-west-2"));
+    // HOME wins.
+    let other = TempDir::new();
+    let config = load(&[("HOME", &other.str()), ("USERPROFILE", &home.str())]).unwrap();
+    assert_eq!(config.region(), None);
+}
+
+#[test]
+fn unreadable_file_is_an_io_error() {
+    let dir = TempDir::new();
+    let err = load_home(&dir, &[("AWS_CONFIG_FILE", &dir.str())]).unwrap_err();
+    match &err {
+        ConfigError::Io { path, .. } => assert_eq!(path, dir.path()),
+        other => panic!("{other:?}"),
+    }
+    assert!(std::error::Error::source(&err).is_some());
+}
+
+#[test]
+fn endpoints_from_environment_and_profile() {
+    let home = home_with_files();
+
+    // The profile's `endpoint_url` and its `[services]` section.
+    let config = load_home(&home, &[("AWS_PROFILE", "local")]).unwrap();
+    assert_eq!(config.endpoint_url(), Some("http://127.0.0.1:9229"));
+    assert_eq!(
+        config.endpoint_url_for(ServiceId::CognitoIdp),
+        Some("http://127.0.0.1:9229")
+    );
+    assert_eq!(
+        config.endpoint_url_for(ServiceId::CognitoIdentity),
+        Some("http://127.0.0.1:5000")
+    );
+    assert_eq!(
+        config.endpoint_url_for(ServiceId::CognitoSync),
+        Some("http://127.0.0.1:6000")
+    );
+
+    // AWS_ENDPOINT_URL beats the profile, including its `[services]` section.
+    let config = load_home(
+        &home,
+        &[
+            ("AWS_PROFILE", "local"),
+            ("AWS_ENDPOINT_URL", "http://localhost:4566/"),
+        ],
+    )
+    .unwrap();
+    assert_eq!(config.endpoint_url(), Some("http://localhost:4566"));
+    for &service in ServiceId::ALL {
+        assert_eq!(
+            config.endpoint_url_for(service),
+            Some("http://localhost:4566")
+        );
+    }
+
+    let bad_services = TempDir::new();
+    bad_services.write(
+        ".aws/config",
+        "[default]\nservices = s\n[services s]\ncognito_sync =\n  endpoint_url = ftp://x\n",
+    );
+    let config = load_home(&bad_services, &[("AWS_ENDPOINT_URL", "http://g")]).unwrap();
+    assert_eq!(
+        config.endpoint_url_for(ServiceId::CognitoSync),
+        Some("http://g")
+    );
+
+    // A service-specific variable beats everything for its service.
+    let config = load_home(
+        &home,
+        &[
+            ("AWS_PROFILE", "local"),
+            ("AWS_ENDPOINT_URL", "http://localhost:4566"),
+            ("AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER", "http://idp:1"),
+            ("AWS_ENDPOINT_URL_COGNITO_IDENTITY", "http://identity:2"),
+            ("AWS_ENDPOINT_URL_COGNITO_SYNC", "https://sync:3"),
+        ],
+    )
+    .unwrap();
+    assert_eq!(
+        config.endpoint_url_for(ServiceId::CognitoIdp),
+        Some("http://idp:1")
+    );
+    assert_eq!(
+        config.endpoint_url_for(ServiceId::CognitoIdentity),
+        Some("http://identity:2")
+    );
+    assert_eq!(
+        config.endpoint_url_for(ServiceId::CognitoSync),
+        Some("https://sync:3")
+    );
+    assert_eq!(config.endpoint_url(), Some("http://localhost:4566"));
+
+    // Without the profile, only the variables.
+    let config = load(&[("AWS_ENDPOINT_URL_COGNITO_SYNC", "http://sync")]).unwrap();
+    assert_eq!(config.endpoint_url(), None);
+    assert_eq!(config.endpoint_url_for(ServiceId::CognitoIdp), None);
+    assert_eq!(
+        config.endpoint_url_for(ServiceId::CognitoSync),
+        Some("http://sync")
+    );
+
+    // A bad URL is reported when loading.
+    let err = load(&[("AWS_ENDPOINT_URL", "localhost:9229")]).unwrap_err();
+    assert!(
+        matches!(&err, ConfigError::InvalidEndpoint { url, .. } if url == "localhost:9229"),
+        "{err:?}"
+    );
+    let bad = TempDir::new();
+    bad.write(
+        ".aws/config",
+        "[default]\nservices = s\n[services s]\ncognito_sync =\n  endpoint_url = ftp://x\n",
+    );
+    let err = load_home(&bad, &[]).unwrap_err();
+    assert!(
+        matches!(&err, ConfigError::InvalidEndpoint { url, .. } if url.starts_with("ftp:")),
+        "{err:?}"
+    );
+}
+
+#[test]
+fn configured_endpoints_can_be_ignored() {
+    let home = home_with_files();
+    for value in ["true", "TRUE", "True"] {
+        let config = load_home(
+            &home,
+            &[
+                ("AWS_PROFILE", "local"),
+                ("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", value),
+                ("AWS_ENDPOINT_URL", "http://x"),
+                ("AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER", "http://y"),
+            ],
+        )
+        .unwrap();
+        for &service in ServiceId::ALL {
+            assert_eq!(config.endpoint_url_for(service), None);
+        }
+    }
+    // `false` keeps them.
+    let config = load(&[
+        ("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "false"),
+        ("AWS_ENDPOINT_URL", "http://x"),
+    ])
+    .unwrap();
+    assert_eq!(config.endpoint_url(), Some("http://x"));
+    // From the profile.
+    let config = load_home(&home, &[("AWS_PROFILE", "ignoring")]).unwrap();
+    assert_eq!(config.endpoint_url(), None);
+    // The variable wins over the profile.
+    let config = load_home(
+        &home,
+        &[
+            ("AWS_PROFILE", "ignoring"),
+            ("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "false"),
+        ],
+    )
+    .unwrap();
+    assert_eq!(config.endpoint_url(), Some("http://127.0.0.1:1"));
+}
+
+#[test]
+fn fips_settings() {
+    let home = home_with_files();
+    assert!(!load_home(&home, &[]).unwrap().use_fips());
+    assert!(load_home(&home, &[("AWS_PROFILE", "fips")])
+        .unwrap()
+        .use_fips());
+    assert!(!load_home(
+        &home,
+        &[("AWS_PROFILE", "fips"), ("AWS_USE_FIPS_ENDPOINT", "false")]
+    )
+    .unwrap()
+    .use_fips());
+    assert!(load(&[("AWS_USE_FIPS_ENDPOINT", "true")])
+        .unwrap()
+        .use_fips());
+    let err = load(&[("AWS_USE_FIPS_ENDPOINT", "yes")]).unwrap_err();
+    assert!(
+        matches!(&err, ConfigError::InvalidValue { setting, value, .. } if setting == "AWS_USE_FIPS_ENDPOINT" && value == "yes"),
+        "{err:?}"
+    );
+}
+
+#[tokio::test]
+async fn debug_never_shows_secrets() {
+    let secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+    let token = "FwoGZXIvYXdzEXAMPLESESSIONTOKEN";
+    let builder = Config::builder()
+        .region("us-east-1")
+        .credentials(Credentials::new(
+            "AKIDEXAMPLE",
+            secret,
+            Some(token.to_owned()),
+            None,
+            "test",
+        ));
+    let config = builder.clone().build();
+    for text in [
+        format!("{config:?}"),
+        format!("{config:#?}"),
+        format!("{builder:?}"),
+    ] {
+        assert!(!text.contains(secret), "{text}");
+        assert!(!text.contains(token), "{text}");
+        assert!(text.contains("us-east-1"), "{text}");
+    }
+    // The credentials are there all the same.
+    let creds = credentials(&config).await.unwrap();
+    assert_eq!(creds.secret_access_key(), secret);
+
+    // Loaded from the environment and from a profile.
+    let config = load(&[
+        ("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE"),
+        ("AWS_SECRET_ACCESS_KEY", secret),
+        ("AWS_SESSION_TOKEN", token),
+    ])
+    .unwrap();
+    let text = format!("{config:?}");
+    assert!(!text.contains(secret) && !text.contains(token), "{text}");
+    let home = home_with_files();
+    let config = load_home(&home, &[("AWS_PROFILE", "dev")]).unwrap();
+    let text = format!("{config:?}");
+    assert!(
+        !text.contains("CREDS_SECRET") && !text.contains("CREDS_TOKEN"),
+        "{text}"
+    );
+}
+
+#[tokio::test]
+async fn builder_settings() {
+    let config = Config::builder()
+        .region("eu-west-3")
+        .endpoint_url("http://global")
+        .service_endpoint_url(ServiceId::CognitoIdentity, "http://first")
+        .service_endpoint_url(ServiceId::CognitoIdentity, "http://second")
+        .use_fips(true)
+        .credentials(Credentials::new("A", "S", None, None, "test"))
+        .build();
+    assert_eq!(config.region(), Some("eu-west-3"));
+    assert_eq!(config.endpoint_url(), Some("http://global"));
+    assert_eq!(
+        config.endpoint_url_for(ServiceId::CognitoIdentity),
+        Some("http://second")
+    );
+    assert_eq!(
+        config.endpoint_url_for(ServiceId::CognitoSync),
+        Some("http://global")
+    );
+    assert!(config.use_fips());
+    assert_eq!(credentials(&config).await.unwrap().access_key_id(), "A");
+
+    // Clones share the data.
+    let clone = config.clone();
+    assert!(Arc::ptr_eq(&clone.inner, &config.inner));
+
+    // `to_builder` keeps everything and allows changes.
+    let changed = config
+        .to_builder()
+        .region("us-east-2")
+        .no_credentials()
+        .build();
+    assert_eq!(changed.region(), Some("us-east-2"));
+    assert_eq!(changed.endpoint_url(), Some("http://global"));
+    assert!(changed.credentials_provider().is_none());
+    assert_eq!(config.region(), Some("eu-west-3"));
+
+    // Any provider plugs in.
+    let provider = Credentials::new("P", "S", None, None, "custom");
+    let config = Config::builder().credentials_provider(provider).build();
+    assert_eq!(credentials(&config).await.unwrap().access_key_id(), "P");
+
+    let default = Config::default();
+    assert_eq!(default.region(), None);
+    assert!(!default.use_fips());
+}
+
+#[tokio::test]
+async fn from_env_runs() {
+    // The process environment is whatever the machine has: only check that it doesn't panic.
+    let _ = Config::from_env().await;
+}
+
+#[test]
+fn error_is_send_sync_static() {
+    fn check<T: std::error::Error + Send + Sync + 'static>() {}
+    check::<ConfigError>();
+    fn check_config<T: Send + Sync + Clone + std::fmt::Debug>() {}
+    check_config::<Config>();
+    check_config::<ConfigBuilder>();
+}
