@@ -25,6 +25,8 @@ use aws_credential_types::provider::{ProvideCredentials, SharedCredentialsProvid
 use aws_credential_types::Credentials;
 
 use crate::endpoint::ServiceId;
+use crate::retry::RetryConfig;
+use crate::timeout::Timeouts;
 
 /// Settings shared by every client: region, endpoint overrides, FIPS and credentials.
 ///
@@ -42,7 +44,14 @@ struct Settings {
     service_endpoint_urls: Vec<(ServiceId, String)>,
     use_fips: bool,
     credentials_provider: Option<SharedCredentialsProvider>,
+    timeouts: Timeouts,
+    retry: RetryConfig,
+    max_response_bytes: Option<usize>,
+    http_client: Option<reqwest::Client>,
 }
+
+/// The default limit on a response body: far above any Cognito response, far below trouble.
+pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 16 * 1024 * 1024;
 
 impl Settings {
     fn debug_fields(&self, f: &mut fmt::Formatter<'_>, name: &str) -> fmt::Result {
@@ -51,6 +60,9 @@ impl Settings {
             .field("endpoint_url", &self.endpoint_url)
             .field("service_endpoint_urls", &self.service_endpoint_urls)
             .field("use_fips", &self.use_fips)
+            .field("timeouts", &self.timeouts)
+            .field("retry", &self.retry)
+            .field("max_response_bytes", &self.max_response_bytes)
             .field(
                 "credentials_provider",
                 &self.credentials_provider.as_ref().map(|_| "** redacted **"),
@@ -144,6 +156,28 @@ impl Config {
     pub fn credentials_provider(&self) -> Option<&SharedCredentialsProvider> {
         self.inner.credentials_provider.as_ref()
     }
+
+    /// The timeouts.
+    pub fn timeouts(&self) -> Timeouts {
+        self.inner.timeouts
+    }
+
+    /// The retry settings.
+    pub fn retry(&self) -> &RetryConfig {
+        &self.inner.retry
+    }
+
+    /// The largest response body accepted, in bytes.
+    pub fn max_response_bytes(&self) -> usize {
+        self.inner
+            .max_response_bytes
+            .unwrap_or(DEFAULT_MAX_RESPONSE_BYTES)
+    }
+
+    /// The HTTP client given with [`ConfigBuilder::http_client`], if any.
+    pub(crate) fn http_client(&self) -> Option<&reqwest::Client> {
+        self.inner.http_client.as_ref()
+    }
 }
 
 /// Builds a [`Config`]; get one from [`Config::builder`].
@@ -206,6 +240,33 @@ impl ConfigBuilder {
     /// Removes the credentials: requests are then sent unsigned.
     pub fn no_credentials(mut self) -> Self {
         self.settings.credentials_provider = None;
+        self
+    }
+
+    /// Sets the timeouts (see [`Timeouts`] for the defaults).
+    pub fn timeouts(mut self, timeouts: Timeouts) -> Self {
+        self.settings.timeouts = timeouts;
+        self
+    }
+
+    /// Sets the retry behaviour (default: [`RetryConfig::standard`]; [`RetryConfig::disabled`] turns retries
+    /// off).
+    pub fn retry(mut self, retry: RetryConfig) -> Self {
+        self.settings.retry = retry;
+        self
+    }
+
+    /// Sets the largest response body accepted (default [`DEFAULT_MAX_RESPONSE_BYTES`]); a larger one ends
+    /// the call with [`Error::Response`](crate::Error::Response) without being read into memory.
+    pub fn max_response_bytes(mut self, limit: usize) -> Self {
+        self.settings.max_response_bytes = Some(limit);
+        self
+    }
+
+    /// Uses this `reqwest` client (its pool, proxy and TLS settings) instead of one built from the
+    /// timeouts. Its own timeouts then apply to connecting.
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.settings.http_client = Some(client);
         self
     }
 
