@@ -1,1 +1,49 @@
-//! cognito
+//! A typed, async client for AWS Cognito: user pools ([`idp`]) and identity pools ([`identity`]),
+//! generated from AWS's own API models, with a small shared runtime (SigV4 signing, endpoints,
+//! credentials, retries, timeouts, error decoding, pagination).
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+//! let config = cognito::Config::from_env().await?;
+//! let idp = cognito::idp::Client::new(&config);
+//! let user = idp.admin_get_user().user_pool_id("us-east-1_Example").username("alice").send().await?;
+//! println!("{:?}", user.user_status);
+//! # Ok(()) }
+//! ```
+//!
+//! Every operation of a service is a method of its `Client` that returns a
+//! [`FluentBuilder`]: one setter per input member, then `send().await`. Errors are
+//! [`Error<OperationError>`](Error), where the operation's error enum lists exactly the exceptions the
+//! model names for it, plus `Unhandled`.
+//!
+//! Cargo features: `idp` and `identity` (the services), `rustls` (default) or `native-tls` (TLS).
+
+#![warn(missing_docs)]
+
+mod macros;
+pub(crate) use macros::{exception, json_operation, open_enum, operation_error, paginated};
+
+pub(crate) mod client;
+pub mod config;
+pub mod endpoint;
+pub mod error;
+pub mod fluent;
+pub mod operation;
+pub mod paginate;
+pub mod primitives;
+pub mod retry;
+mod sign;
+pub mod timeout;
+
+#[cfg(feature = "identity")]
+pub mod identity;
+#[cfg(feature = "idp")]
+pub mod idp;
+
+pub use aws_credential_types::Credentials;
+pub use config::{Config, ConfigBuilder, ConfigError};
+pub use error::Error;
+pub use fluent::FluentBuilder;
+pub use primitives::{Blob, DateTime, Document};
+pub use retry::RetryConfig;
+pub use timeout::Timeouts;

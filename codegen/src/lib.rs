@@ -1,1 +1,59 @@
-//! The generator.
+//! The generator of the `cognito` crate: reads the OpenAPI documents under `spec/` (the dialect of
+//! `spec/DIALECT.md`) and writes the Rust source of each service module (types, errors, operations and
+//! client). `build.rs` calls [`generate`] once per service.
+//!
+//! Stages, one module each: [`model`] reads a document into plain data, [`emit`] turns that into code
+//! through [`writer`] (which lays code out as `rustfmt` would), with [`names`] for identifiers; [`seeds`]
+//! lists the operations the original seed documents name, for the coverage check.
+
+pub mod emit;
+pub mod model;
+pub mod names;
+pub mod seeds;
+pub mod writer;
+
+pub use emit::Options;
+pub use model::Service;
+
+/// A generation failure, with a message that names the operation or shape at fault.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Error {
+    message: String,
+}
+
+impl Error {
+    /// An error with `message`.
+    pub fn new(message: impl Into<String>) -> Error {
+        Error {
+            message: message.into(),
+        }
+    }
+
+    /// The error with `context` put in front of its message.
+    pub fn context(self, context: &str) -> Error {
+        Error {
+            message: format!("{context}: {}", self.message),
+        }
+    }
+}
+
+impl std::fmt::Display for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// Reads a document (JSON text) and generates its service module. Returns the service (for checks) and
+/// the source.
+pub fn generate(document: &str, options: &Options) -> Result<(Service, String), Error> {
+    let json: serde_json::Value = serde_json::from_str(document)
+        .map_err(|e| Error::new(format!("{}: invalid JSON: {e}", options.source)))?;
+    let service = Service::from_openapi(&json).map_err(|e| e.context(&options.source))?;
+    let code = emit::generate(&service, options).map_err(|e| e.context(&options.source))?;
+    Ok((service, code))
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,231 @@
+//! The `operation` module: per operation an input, an output, an error enum and the metadata that the
+//! shared send path needs (`json_operation!`), plus pagination where the model has a paginator.
+
+use crate::emit::resolve::Context;
+use crate::emit::summary;
+use crate::emit::types::{doc_or, emit_struct, StructSpec};
+use crate::model::{Location, Operation, Protocol};
+use crate::names;
+use crate::writer::{lit, Writer};
+use crate::Error;
+
+/// The Rust names of an operation's items.
+pub struct OpNames {
+    /// `admin_get_user`
+    pub method: String,
+    /// `AdminGetUserInput`
+    pub input: String,
+    /// `AdminGetUserOutput`
+    pub output: String,
+    /// `AdminGetUserError`
+    pub error: String,
+}
+
+impl OpNames {
+    /// Names for `op`.
+    pub fn of(op: &Operation) -> OpNames {
+        OpNames {
+            method: names::snake(&op.name),
+            input: format!("{}Input", op.name),
+            output: format!("{}Output", op.name),
+            error: format!("{}Error", op.name),
+        }
+    }
+}
+
+/// Writes the `operation` module.
+pub fn emit(w: &mut Writer, ctx: &Context) -> Result<(), Error> {
+    let doc = format!(
+        "Inputs, outputs and errors of every {} operation.",
+        ctx.svc.title
+    );
+    super::module(w, &doc, "operation", |w, uses| {
+        for op in &ctx.svc.operations {
+            emit_operation(w, ctx, uses, op)?;
+        }
+        Ok(())
+    })
+}
+
+fn emit_operation(
+    w: &mut Writer,
+    ctx: &Context,
+    uses: &mut Vec<&'static str>,
+    op: &Operation,
+) -> Result<(), Error> {
+    let n = OpNames::of(op);
+    let link = format!("[`Client::{m}`](super::Client::{m})", m = n.method);
+    let empty = Vec::new();
+    let input_members = match &op.input {
+        Some(i) => &ctx.structure(i)?.members,
+        None => &empty,
+    };
+    let output_members = match &op.output {
+        Some(o) => &ctx.structure(o)?.members,
+        None => &empty,
+    };
+    if !op.errors.is_empty() {
+        uses.push("super::errors::*");
+    }
+    let sensitive = |name: &Option<String>| -> Result<bool, Error> {
+        Ok(match name {
+            Some(n) => ctx.svc.shape(n)?.sensitive,
+            None => false,
+        })
+    };
+    w.blank();
+    emit_struct(
+        w,
+        ctx,
+        uses,
+        &StructSpec {
+            name: &n.input,
+            doc: &format!("Input of {link}: {}", summary(&op.doc)),
+            members: input_members,
+            ser: true,
+            de: false,
+            sensitive: sensitive(&op.input)?,
+            exception: false,
+            default: true,
+        },
+    )?;
+    w.blank();
+    emit_struct(
+        w,
+        ctx,
+        uses,
+        &StructSpec {
+            name: &n.output,
+            doc: &format!("Output of {link}."),
+            members: output_members,
+            ser: false,
+            de: true,
+            sensitive: sensitive(&op.output)?,
+            exception: false,
+            default: true,
+        },
+    )?;
+    w.blank();
+    w.doc(&format!("Errors of {link}."));
+    w.line("#[derive(Debug)]");
+    w.line("#[non_exhaustive]");
+    w.open(&format!("pub enum {}", n.error));
+    for e in &op.errors {
+        let shape = ctx.svc.shape(e)?;
+        w.doc(&doc_or(&summary(&shape.doc), &format!("The `{e}` error.")));
+        w.line(&format!("{e}({e}),"));
+    }
+    w.doc("An error that the model does not list for this operation.");
+    w.line("Unhandled(crate::error::Unhandled),");
+    w.close("");
+    w.blank();
+    w.open("crate::operation_error!");
+    w.open(&n.error);
+    for e in &op.errors {
+        let ex = ctx.structure(e)?.exception.clone().unwrap_or_default();
+        let mut codes = vec![lit(e)];
+        if !ex.code.is_empty() && ex.code != *e {
+            codes.push(lit(&ex.code));
+        }
+        let is = format!("is_{}", names::snake_plain(e));
+        w.line(&format!("{e}({}) => {is},", codes.join(" | ")));
+    }
+    w.close("");
+    w.close("");
+    w.blank();
+    let required: Vec<String> = match &op.input {
+        Some(i) => ctx
+            .structure(i)?
+            .required
+            .iter()
+            .filter_map(|r| input_members.iter().find(|m| &m.name == r))
+            .map(|m| format!("{} = {}", Context::field(m), lit(&m.name)))
+            .collect(),
+        None => Vec::new(),
+    };
+    match ctx.svc.protocol {
+        Protocol::Json => {
+            let prefix = ctx.svc.target_prefix.as_deref().unwrap_or_default();
+            w.open("crate::json_operation!");
+            w.open(&format!("{} => {}, {}", n.input, n.output, n.error));
+            w.line(&format!("name: {},", lit(&op.name)));
+            w.line(&format!(
+                "target: {},",
+                lit(&format!("{prefix}.{}", op.name))
+            ));
+            w.line(&format!("signed: {},", op.signed));
+            w.line(&format!("required: [{}],", required.join(", ")));
+            w.close("");
+            w.close("");
+        }
+        Protocol::RestJson => {
+            for m in input_members {
+                if m.location != Location::Body {
+                    return Err(Error::new(format!(
+                        "operation `{}`: REST bindings are not generated yet (member `{}`)",
+                        op.name, m.name
+                    )));
+                }
+            }
+            return Err(Error::new(format!(
+                "operation `{}`: REST-JSON is not generated yet",
+                op.name
+            )));
+        }
+    }
+    if let Some(p) = &op.paginator {
+        emit_paginator(w, ctx, uses, op, &n, p)?;
+    }
+    Ok(())
+}
+
+fn emit_paginator(
+    w: &mut Writer,
+    ctx: &Context,
+    uses: &mut Vec<&'static str>,
+    op: &Operation,
+    n: &OpNames,
+    p: &crate::model::Paginator,
+) -> Result<(), Error> {
+    let find = |shape: &Option<String>, member: &str| -> Result<crate::model::Member, Error> {
+        let s = shape
+            .as_deref()
+            .ok_or_else(|| Error::new(format!("paginated `{}` lacks a shape", op.name)))?;
+        ctx.structure(s)?
+            .members
+            .iter()
+            .find(|m| m.name == member)
+            .cloned()
+            .ok_or_else(|| Error::new(format!("paginator of `{}`: no member `{member}`", op.name)))
+    };
+    let input_token = find(&op.input, &p.input_token)?;
+    let output_token = find(&op.output, &p.output_token)?;
+    let result_key = p
+        .result_key
+        .as_deref()
+        .ok_or_else(|| Error::new(format!("paginator of `{}` has no result key", op.name)))?;
+    let items = find(&op.output, result_key)?;
+    let item_ty = match ctx.collection(&items.target, uses)? {
+        crate::emit::resolve::Collection::List(t) => t,
+        _ => {
+            return Err(Error::new(format!(
+                "paginator of `{}`: `{result_key}` is not a list",
+                op.name
+            )))
+        }
+    };
+    w.blank();
+    w.open("crate::paginated!");
+    w.open(&format!("{} => {}", n.input, n.output));
+    w.line(&format!("input_token: {},", Context::field(&input_token)));
+    w.line(&format!("output_token: {},", Context::field(&output_token)));
+    w.line(&format!("items: {}: {item_ty},", Context::field(&items)));
+    if let Some(limit) = &p.limit_key {
+        let limit = find(&op.input, limit)?;
+        let ty = ctx.rust_type(&limit.target, uses)?;
+        w.line(&format!("limit: {}: {ty},", Context::field(&limit)));
+    }
+    w.close("");
+    w.close("");
+    Ok(())
+}

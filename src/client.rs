@@ -1,0 +1,347 @@
+//! The send path every operation shares: serialize → sign → send → read (bounded) → decode, with
+//! timeouts and retries. Generic code is kept to the thin [`Handle::send`]; the rest is not generic, so it
+//! is compiled once, not once per operation.
+
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+use aws_credential_types::provider::ProvideCredentials;
+
+use crate::config::Config;
+use crate::endpoint::{self, ResolvedEndpoint, ServiceId};
+use crate::error::{
+    decode_metadata, CredentialsError, ErrorMetadata, InvalidInput, ResponseError, ServiceError,
+    TimeoutError, TransportError,
+};
+use crate::fluent::FluentBuilder;
+use crate::operation::{Operation, Request};
+use crate::retry::{RetryDecision, RetryState};
+use crate::Error;
+
+/// Protocol facts of a service, one static per generated service module.
+#[derive(Debug)]
+pub struct ServiceSpec {
+    pub(crate) id: ServiceId,
+    pub(crate) signing_name: &'static str,
+}
+
+/// What the clients of a service share: configuration, resolved endpoint and connection pool.
+#[derive(Clone, Debug)]
+pub(crate) struct Handle {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    service: &'static ServiceSpec,
+    config: Config,
+    endpoint: Option<ResolvedEndpoint>,
+    http: Result<reqwest::Client, String>,
+}
+
+/// A response as read from the wire.
+pub(crate) struct RawResponse {
+    /// How many attempts the call took (1 without retries).
+    pub(crate) attempts: u32,
+    pub(crate) status: u16,
+    pub(crate) headers: http::HeaderMap,
+    pub(crate) body: Vec<u8>,
+}
+
+/// The error type of the non-generic part of the send path: every kind but a service error, which is
+/// decoded by the generic part.
+type RawError = Error<std::convert::Infallible>;
+
+impl Handle {
+    /// A handle for `service` under `config`.
+    pub(crate) fn new(config: &Config, service: &'static ServiceSpec) -> Handle {
+        let http = config.http_client().cloned().map(Ok).unwrap_or_else(|| {
+            reqwest::Client::builder()
+                .connect_timeout(config.timeouts().connect)
+                .user_agent(concat!("cognito-rs/", env!("CARGO_PKG_VERSION")))
+                .build()
+                .map_err(|e| chain(&e))
+        });
+        Handle {
+            inner: Arc::new(Inner {
+                service,
+                config: config.clone(),
+                endpoint: endpoint::resolve(config, service.id).ok(),
+                http,
+            }),
+        }
+    }
+
+    /// A fluent builder with a default input.
+    pub(crate) fn builder<I: Default>(&self) -> FluentBuilder<I> {
+        FluentBuilder::new(self.clone(), I::default())
+    }
+
+    /// Sends `input` and decodes the result.
+    pub(crate) async fn send<O: Operation>(&self, input: O) -> Result<O::Output, Error<O::Error>> {
+        if let Some(member) = input.missing_member() {
+            return Err(Error::InvalidInput(InvalidInput {
+                operation: O::NAME,
+                message: format!("the required member `{member}` is not set"),
+            }));
+        }
+        let request = input.request().map_err(|e| {
+            Error::InvalidInput(InvalidInput {
+                operation: O::NAME,
+                message: format!("cannot serialize: {e}"),
+            })
+        })?;
+        let raw = self
+            .send_raw(O::NAME, O::SIGNED, &request)
+            .await
+            .map_err(cast)?;
+        if (200..300).contains(&raw.status) {
+            O::decode(&raw.body).map_err(|e| Error::Response(undecodable(O::NAME, &raw, &e)))
+        } else {
+            let mut meta = decode_metadata(raw.status, &raw.headers, &raw.body);
+            meta.attempts = raw.attempts;
+            Err(Error::Service(O::Error::from_response(meta, &raw.body)))
+        }
+    }
+
+    /// Everything between a serialized request and a complete response, retries included.
+    async fn send_raw(
+        &self,
+        operation: &'static str,
+        signed: bool,
+        request: &Request,
+    ) -> Result<RawResponse, RawError> {
+        let inner = &*self.inner;
+        let endpoint = match &inner.endpoint {
+            Some(e) => e.clone(),
+            None => endpoint::resolve(&inner.config, inner.service.id).map_err(Error::Config)?,
+        };
+        let http = inner.http.as_ref().map_err(|e| {
+            Error::Transport(TransportError {
+                operation,
+                message: format!("cannot build the HTTP client: {e}"),
+                source: None,
+            })
+        })?;
+        let url = format!("{}/", endpoint.url);
+        let timeouts = inner.config.timeouts();
+        let mut retry = RetryState::new(inner.config.retry(), operation);
+        let started = tokio::time::Instant::now();
+        loop {
+            let attempt = self.attempt(http, operation, signed, request, &url, &endpoint);
+            let result = match tokio::time::timeout(timeouts.attempt, attempt).await {
+                Ok(r) => r,
+                Err(_) => Err(Error::Timeout(TimeoutError {
+                    operation,
+                    what: "the attempt",
+                    after: timeouts.attempt,
+                    attempts: 1,
+                })),
+            };
+            match retry.decide(&result) {
+                RetryDecision::Done => return with_attempts(result, retry.attempts()),
+                RetryDecision::RetryAfter(delay) => {
+                    if let Some(total) = timeouts.operation {
+                        if started.elapsed() + delay >= total {
+                            return match result {
+                                Ok(r) => Ok(r),
+                                Err(_) => Err(Error::Timeout(TimeoutError {
+                                    operation,
+                                    what: "the operation",
+                                    after: total,
+                                    attempts: retry.attempts(),
+                                })),
+                            };
+                        }
+                    }
+                    tokio::time::sleep(delay).await;
+                }
+            }
+        }
+    }
+
+    /// One attempt: sign (with a fresh date), send, read the body within the size limit.
+    async fn attempt(
+        &self,
+        http: &reqwest::Client,
+        operation: &'static str,
+        signed: bool,
+        request: &Request,
+        url: &str,
+        endpoint: &ResolvedEndpoint,
+    ) -> Result<RawResponse, RawError> {
+        let mut headers: Vec<(&str, &str)> = vec![("content-type", "application/x-amz-json-1.1")];
+        if let Some(target) = request.target {
+            headers.push(("x-amz-target", target));
+        }
+        let signature = if signed {
+            let credentials = self.credentials(operation).await?;
+            let unsigned = crate::sign::Unsigned {
+                method: "POST",
+                url,
+                headers: &headers,
+                body: &request.body,
+            };
+            crate::sign::sign_request(
+                &unsigned,
+                &credentials,
+                &endpoint.region,
+                self.inner.service.signing_name,
+                SystemTime::now(),
+            )
+            .map_err(|message| {
+                Error::Credentials(CredentialsError {
+                    operation,
+                    message,
+                    source: None,
+                })
+            })?
+        } else {
+            Vec::new()
+        };
+        let mut builder = http.post(url);
+        for (k, v) in headers {
+            builder = builder.header(k, v);
+        }
+        for (k, v) in signature {
+            builder = builder.header(k, v);
+        }
+        let mut response = builder
+            .body(request.body.clone())
+            .send()
+            .await
+            .map_err(|e| transport(operation, &e))?;
+        let status = response.status().as_u16();
+        let headers = std::mem::take(response.headers_mut());
+        let limit = self.inner.config.max_response_bytes();
+        let mut body = Vec::with_capacity(
+            response
+                .content_length()
+                .map_or(1024, |n| n.min(limit as u64) as usize),
+        );
+        while let Some(chunk) = response
+            .chunk()
+            .await
+            .map_err(|e| transport(operation, &e))?
+        {
+            if body.len() + chunk.len() > limit {
+                let meta = ErrorMetadata {
+                    status: Some(status),
+                    ..Default::default()
+                };
+                return Err(Error::Response(ResponseError {
+                    operation,
+                    message: format!("the response body is larger than the limit of {limit} bytes"),
+                    meta,
+                }));
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(RawResponse {
+            attempts: 1,
+            status,
+            headers,
+            body,
+        })
+    }
+
+    async fn credentials(
+        &self,
+        operation: &'static str,
+    ) -> Result<aws_credential_types::Credentials, RawError> {
+        let Some(provider) = self.inner.config.credentials_provider() else {
+            return Err(Error::Credentials(CredentialsError {
+                operation,
+                message: "no credentials are configured (set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, \
+                          a profile, or Config::builder().credentials_provider(..))"
+                    .to_owned(),
+                source: None,
+            }));
+        };
+        provider.provide_credentials().await.map_err(|e| {
+            Error::Credentials(CredentialsError {
+                operation,
+                message: format!("the credentials provider failed: {e}"),
+                source: Some(Box::new(e)),
+            })
+        })
+    }
+}
+
+/// Records how many attempts a finished call took, in the response or the error.
+fn with_attempts(
+    result: Result<RawResponse, RawError>,
+    attempts: u32,
+) -> Result<RawResponse, RawError> {
+    match result {
+        Ok(mut r) => {
+            r.attempts = attempts;
+            Ok(r)
+        }
+        Err(Error::Transport(mut e)) if attempts > 1 => {
+            e.message = format!("{} (gave up after {attempts} attempts)", e.message);
+            Err(Error::Transport(e))
+        }
+        Err(Error::Timeout(mut e)) if attempts > 1 => {
+            e.attempts = attempts;
+            Err(Error::Timeout(e))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// Converts the non-generic error into an operation's error type (it holds no service error).
+fn cast<E>(e: RawError) -> Error<E> {
+    e.map_service(|never| match never {})
+}
+
+fn undecodable(operation: &'static str, raw: &RawResponse, e: &serde_json::Error) -> ResponseError {
+    let request_id = raw
+        .headers
+        .get("x-amzn-requestid")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    ResponseError {
+        operation,
+        message: format!(
+            "cannot decode the response body ({} bytes): {e}",
+            raw.body.len()
+        ),
+        meta: ErrorMetadata {
+            status: Some(raw.status),
+            request_id,
+            ..Default::default()
+        },
+    }
+}
+
+fn transport(operation: &'static str, e: &reqwest::Error) -> RawError {
+    if e.is_timeout() {
+        return Error::Timeout(TimeoutError {
+            operation,
+            what: "connecting",
+            after: Duration::ZERO,
+            attempts: 1,
+        });
+    }
+    Error::Transport(TransportError {
+        operation,
+        message: chain(e),
+        source: None,
+    })
+}
+
+/// An error and its sources on one line (reqwest's own message leaves out the cause).
+fn chain(e: &dyn std::error::Error) -> String {
+    let mut out = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        let text = s.to_string();
+        if !out.contains(&text) {
+            out.push_str(": ");
+            out.push_str(&text);
+        }
+        source = s.source();
+    }
+    out
+}

@@ -1,0 +1,534 @@
+//! Errors: [`Error`], what every call returns on failure, and the pieces service errors are made of
+//! ([`ErrorMetadata`], [`Unhandled`]), plus decoding of AWS JSON error responses.
+
+use std::fmt;
+
+use crate::config::ConfigError;
+
+/// Why a call failed.
+///
+/// `E` is the operation's error enum (for example
+/// [`AdminGetUserError`](crate::idp::operation::AdminGetUserError)): the exceptions the model lists for that
+/// operation, plus `Unhandled` for any other error code.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Error<E> {
+    /// The service answered with an error. Displays as `Code: message`.
+    Service(E),
+    /// The input was rejected before anything was sent (a required member is missing, or it could not be
+    /// serialized).
+    InvalidInput(InvalidInput),
+    /// AWS credentials were needed to sign the request but none could be had.
+    Credentials(CredentialsError),
+    /// The configuration cannot make this call (no region, invalid endpoint).
+    Config(ConfigError),
+    /// The request did not complete in time.
+    Timeout(TimeoutError),
+    /// The request could not be sent or the response not read (connection refused, reset, TLS, DNS).
+    Transport(TransportError),
+    /// The service answered, but not with something this SDK can read (malformed or oversized body).
+    Response(ResponseError),
+}
+
+impl<E> Error<E> {
+    /// The service error, if the service answered with one.
+    pub fn service_error(&self) -> Option<&E> {
+        match self {
+            Error::Service(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// The service error, by value.
+    pub fn into_service_error(self) -> Option<E> {
+        match self {
+            Error::Service(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// True for [`Error::Timeout`].
+    pub fn is_timeout(&self) -> bool {
+        matches!(self, Error::Timeout(_))
+    }
+
+    /// Changes the service-error type, keeping every other kind as it is.
+    pub fn map_service<F>(self, f: impl FnOnce(E) -> F) -> Error<F> {
+        match self {
+            Error::Service(e) => Error::Service(f(e)),
+            Error::InvalidInput(e) => Error::InvalidInput(e),
+            Error::Credentials(e) => Error::Credentials(e),
+            Error::Config(e) => Error::Config(e),
+            Error::Timeout(e) => Error::Timeout(e),
+            Error::Transport(e) => Error::Transport(e),
+            Error::Response(e) => Error::Response(e),
+        }
+    }
+}
+
+impl<E: ServiceError> Error<E> {
+    /// Code, message, HTTP status and request id of a service error.
+    pub fn meta(&self) -> Option<&ErrorMetadata> {
+        match self {
+            Error::Service(e) => Some(e.meta()),
+            Error::Response(e) => Some(&e.meta),
+            _ => None,
+        }
+    }
+
+    /// The service's error code (`UserNotFoundException`), if the service answered with one.
+    pub fn code(&self) -> Option<&str> {
+        self.meta().and_then(ErrorMetadata::code)
+    }
+
+    /// The service's error message, if any.
+    pub fn message(&self) -> Option<&str> {
+        self.meta().and_then(ErrorMetadata::message)
+    }
+
+    /// The request id the service gave, if any.
+    pub fn request_id(&self) -> Option<&str> {
+        self.meta().and_then(ErrorMetadata::request_id)
+    }
+}
+
+impl<E: fmt::Display> fmt::Display for Error<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Service(e) => e.fmt(f),
+            Error::InvalidInput(e) => e.fmt(f),
+            Error::Credentials(e) => e.fmt(f),
+            Error::Config(e) => write!(f, "configuration error: {e}"),
+            Error::Timeout(e) => e.fmt(f),
+            Error::Transport(e) => e.fmt(f),
+            Error::Response(e) => e.fmt(f),
+        }
+    }
+}
+
+impl<E: std::error::Error + 'static> std::error::Error for Error<E> {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Service(e) => Some(e),
+            Error::Config(e) => Some(e),
+            Error::Credentials(e) => e
+                .source
+                .as_deref()
+                .map(|s| s as &(dyn std::error::Error + 'static)),
+            Error::Transport(e) => e
+                .source
+                .as_deref()
+                .map(|s| s as &(dyn std::error::Error + 'static)),
+            _ => None,
+        }
+    }
+}
+
+/// The error enums of operations implement this; the send path builds them from responses.
+pub trait ServiceError: std::error::Error + Send + Sync + Sized + 'static {
+    /// Builds the error from a response's metadata and body.
+    fn from_response(meta: ErrorMetadata, body: &[u8]) -> Self;
+    /// Code, message, HTTP status and request id.
+    fn meta(&self) -> &ErrorMetadata;
+}
+
+/// The error type of calls that have no service errors of their own.
+impl ServiceError for Unhandled {
+    fn from_response(meta: ErrorMetadata, _body: &[u8]) -> Self {
+        Unhandled { meta }
+    }
+    fn meta(&self) -> &ErrorMetadata {
+        &self.meta
+    }
+}
+
+/// What every service error carries: the error code, message, HTTP status and request id.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ErrorMetadata {
+    pub(crate) code: Option<String>,
+    pub(crate) message: Option<String>,
+    pub(crate) status: Option<u16>,
+    pub(crate) request_id: Option<String>,
+    pub(crate) attempts: u32,
+}
+
+impl ErrorMetadata {
+    /// Metadata with the given code and message (for tests and mocks).
+    pub fn new(code: impl Into<String>, message: impl Into<String>) -> ErrorMetadata {
+        ErrorMetadata {
+            code: Some(code.into()),
+            message: Some(message.into()),
+            ..Default::default()
+        }
+    }
+
+    /// The error code, without namespace (`UserNotFoundException`).
+    pub fn code(&self) -> Option<&str> {
+        self.code.as_deref()
+    }
+
+    /// The error message.
+    pub fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+
+    /// The HTTP status of the response.
+    pub fn status(&self) -> Option<u16> {
+        self.status
+    }
+
+    /// The request id (`x-amzn-RequestId`).
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+
+    /// How many attempts the call made before this error (1 when it was not retried).
+    pub fn attempts(&self) -> u32 {
+        self.attempts.max(1)
+    }
+}
+
+impl fmt::Display for ErrorMetadata {
+    /// `Code: message`, or what of it is known; `(after N attempts)` when the call was retried.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (&self.code, &self.message, self.status) {
+            (Some(c), Some(m), _) => write!(f, "{c}: {m}"),
+            (Some(c), None, _) => f.write_str(c),
+            (None, Some(m), Some(s)) => write!(f, "HTTP {s}: {m}"),
+            (None, Some(m), None) => f.write_str(m),
+            (None, None, Some(s)) => write!(f, "HTTP {s} with no error code"),
+            (None, None, None) => f.write_str("unknown service error"),
+        }?;
+        if self.attempts > 1 {
+            write!(f, " (after {} attempts)", self.attempts)?;
+        }
+        Ok(())
+    }
+}
+
+/// A service error whose code the operation's model does not list.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Unhandled {
+    meta: ErrorMetadata,
+}
+
+impl Unhandled {
+    /// Wraps `meta`.
+    pub fn new(meta: ErrorMetadata) -> Unhandled {
+        Unhandled { meta }
+    }
+
+    /// Code, message, HTTP status and request id.
+    pub fn meta(&self) -> &ErrorMetadata {
+        &self.meta
+    }
+}
+
+impl fmt::Display for Unhandled {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.meta.fmt(f)
+    }
+}
+
+impl std::error::Error for Unhandled {}
+
+/// Input rejected before sending.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InvalidInput {
+    pub(crate) operation: &'static str,
+    pub(crate) message: String,
+}
+
+impl InvalidInput {
+    /// The operation.
+    pub fn operation(&self) -> &str {
+        self.operation
+    }
+}
+
+impl fmt::Display for InvalidInput {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "invalid input for {}: {}", self.operation, self.message)
+    }
+}
+
+/// No AWS credentials for a signed call.
+#[derive(Debug)]
+pub struct CredentialsError {
+    pub(crate) operation: &'static str,
+    pub(crate) message: String,
+    pub(crate) source: Option<Box<dyn std::error::Error + Send + Sync>>,
+}
+
+impl fmt::Display for CredentialsError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "no AWS credentials to sign {}: {}",
+            self.operation, self.message
+        )
+    }
+}
+
+/// A request that ran out of time.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TimeoutError {
+    pub(crate) operation: &'static str,
+    pub(crate) what: &'static str,
+    pub(crate) after: std::time::Duration,
+    pub(crate) attempts: u32,
+}
+
+impl fmt::Display for TimeoutError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.after.is_zero() {
+            write!(f, "{} timed out {}", self.operation, self.what)?;
+        } else {
+            write!(
+                f,
+                "{} timed out: {} took longer than {:?}",
+                self.operation, self.what, self.after
+            )?;
+        }
+        if self.attempts > 1 {
+            write!(f, " (after {} attempts)", self.attempts)?;
+        }
+        Ok(())
+    }
+}
+
+/// A failure to send a request or read its response.
+#[derive(Debug)]
+pub struct TransportError {
+    pub(crate) operation: &'static str,
+    pub(crate) message: String,
+    pub(crate) source: Option<Box<dyn std::error::Error + Send + Sync>>,
+}
+
+impl fmt::Display for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} failed to reach the service: {}",
+            self.operation, self.message
+        )
+    }
+}
+
+/// A response this SDK cannot read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ResponseError {
+    pub(crate) operation: &'static str,
+    pub(crate) message: String,
+    pub(crate) meta: ErrorMetadata,
+}
+
+impl ResponseError {
+    /// HTTP status and request id of the response.
+    pub fn meta(&self) -> &ErrorMetadata {
+        &self.meta
+    }
+}
+
+impl fmt::Display for ResponseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: unreadable response", self.operation)?;
+        if let Some(s) = self.meta.status {
+            write!(f, " (HTTP {s})")?;
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+/// Decodes the code and message of an AWS JSON (1.1 or REST-JSON) error response. Never fails: what
+/// cannot be read stays `None`, and the status and request id are always kept.
+pub(crate) fn decode_metadata(
+    status: u16,
+    headers: &http::HeaderMap,
+    body: &[u8],
+) -> ErrorMetadata {
+    let header = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    };
+    let request_id = header("x-amzn-requestid").or_else(|| header("x-amz-request-id"));
+    let mut code = header("x-amzn-errortype").map(|c| sanitize_code(&c));
+    let mut message = None;
+    if let Ok(serde_json::Value::Object(map)) = serde_json::from_slice::<serde_json::Value>(body) {
+        let text = |k: &str| {
+            map.get(k)
+                .and_then(serde_json::Value::as_str)
+                .map(str::to_owned)
+        };
+        if code.is_none() {
+            code = text("__type")
+                .or_else(|| text("code"))
+                .or_else(|| text("Code"))
+                .map(|c| sanitize_code(&c));
+        }
+        message = text("message")
+            .or_else(|| text("Message"))
+            .or_else(|| text("errorMessage"));
+    } else if let Some((c, m)) = xml_error(body) {
+        code = code.or(c);
+        message = m;
+    } else if !body.is_empty() {
+        message = Some(snippet(body));
+    }
+    ErrorMetadata {
+        code: code.filter(|c| !c.is_empty()),
+        message,
+        status: Some(status),
+        request_id,
+        attempts: 1,
+    }
+}
+
+/// `aws.protocoltests#FooError:http://…` or `com.amazonaws.cognito#FooError` → `FooError`.
+fn sanitize_code(raw: &str) -> String {
+    let no_url = raw.split(':').next().unwrap_or(raw);
+    let no_ns = no_url.rsplit('#').next().unwrap_or(no_url);
+    no_ns.trim().to_owned()
+}
+
+/// `<Code>` and `<Message>` of an XML error body (`<ErrorResponse><Error><Code>…`).
+fn xml_error(body: &[u8]) -> Option<(Option<String>, Option<String>)> {
+    let text = std::str::from_utf8(body).ok()?;
+    if !text.trim_start().starts_with('<') || text.contains("<html") || text.contains("<HTML") {
+        return None;
+    }
+    let tag = |name: &str| {
+        let open = format!("<{name}>");
+        let start = text.find(&open)? + open.len();
+        let end = text[start..].find(&format!("</{name}>"))? + start;
+        Some(text[start..end].trim().to_owned())
+    };
+    let (code, message) = (tag("Code"), tag("Message"));
+    if code.is_none() && message.is_none() {
+        None
+    } else {
+        Some((code, message))
+    }
+}
+
+/// The start of a body that is not JSON (HTML error pages), as one line of text.
+fn snippet(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(&body[..body.len().min(512)]);
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in text.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => {
+                in_tag = false;
+                out.push(' ');
+            }
+            _ if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    let folded = out.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut cut: String = folded.chars().take(200).collect();
+    if cut.len() < folded.len() {
+        cut.push('…');
+    }
+    cut
+}
+
+/// Decodes an exception's members from the body, attaching `meta`; a body that does not parse still gives
+/// the exception (with its members unset), since the code is known.
+pub(crate) fn decode_exception<T>(meta: ErrorMetadata, body: &[u8]) -> T
+where
+    T: serde::de::DeserializeOwned + Default + Exception,
+{
+    let mut e: T = serde_json::from_slice(body).unwrap_or_default();
+    e.set_meta(meta);
+    e
+}
+
+/// Exception structures implement this so the send path can attach metadata.
+pub(crate) trait Exception {
+    /// Attaches the response metadata.
+    fn set_meta(&mut self, meta: ErrorMetadata);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(pairs: &[(&str, &str)]) -> http::HeaderMap {
+        let mut h = http::HeaderMap::new();
+        for (k, v) in pairs {
+            h.insert(
+                http::HeaderName::from_bytes(k.as_bytes()).expect("name"),
+                v.parse().expect("value"),
+            );
+        }
+        h
+    }
+
+    #[test]
+    fn bare_and_namespaced_types() {
+        let m = decode_metadata(
+            400,
+            &headers(&[]),
+            br#"{"__type":"UserNotFoundException","message":"gone"}"#,
+        );
+        assert_eq!(
+            (m.code(), m.message()),
+            (Some("UserNotFoundException"), Some("gone"))
+        );
+        let body = br#"{"__type":"com.amazonaws.cognito.identity.idp#UserNotFoundException","Message":"gone"}"#;
+        let m = decode_metadata(400, &headers(&[("x-amzn-requestid", "r-1")]), body);
+        assert_eq!(
+            (m.code(), m.message()),
+            (Some("UserNotFoundException"), Some("gone"))
+        );
+        assert_eq!(m.request_id(), Some("r-1"));
+        assert_eq!(m.status(), Some(400));
+        assert_eq!(m.to_string(), "UserNotFoundException: gone");
+    }
+
+    #[test]
+    fn error_type_header_wins_and_loses_its_url() {
+        let h = headers(&[(
+            "x-amzn-errortype",
+            "NotAuthorizedException:http://internal.amazon.com/coral/",
+        )]);
+        let m = decode_metadata(400, &h, br#"{"__type":"Other","message":"no"}"#);
+        assert_eq!(m.code(), Some("NotAuthorizedException"));
+        assert_eq!(m.message(), Some("no"));
+    }
+
+    #[test]
+    fn xml_html_and_empty_bodies() {
+        let xml = b"<?xml version=\"1.0\"?><ErrorResponse><Error><Code>InvalidClientTokenId</Code>\
+                    <Message>The security token included in the request is invalid.</Message></Error></ErrorResponse>";
+        let m = decode_metadata(403, &headers(&[]), xml);
+        assert_eq!(m.code(), Some("InvalidClientTokenId"));
+        assert_eq!(
+            m.message(),
+            Some("The security token included in the request is invalid.")
+        );
+        let html = b"<!DOCTYPE html><html><head><title>500 Internal Server Error</title></head>\
+                     <body><h1>Internal Server Error</h1></body></html>";
+        let m = decode_metadata(500, &headers(&[]), html);
+        assert_eq!(m.code(), None);
+        assert_eq!(
+            m.message(),
+            Some("500 Internal Server Error Internal Server Error")
+        );
+        assert_eq!(
+            m.to_string(),
+            "HTTP 500: 500 Internal Server Error Internal Server Error"
+        );
+        let m = decode_metadata(502, &headers(&[]), b"");
+        assert_eq!((m.code(), m.message()), (None, None));
+        assert_eq!(m.to_string(), "HTTP 502 with no error code");
+        let m = decode_metadata(400, &headers(&[]), b"{\"__type\": \"Trunc");
+        assert_eq!(m.code(), None);
+        assert!(m.message().is_some_and(|s| s.contains("Trunc")));
+    }
+}

@@ -1,0 +1,299 @@
+//! Value types the models use beyond JSON's own: [`DateTime`] (epoch seconds on the wire), [`Blob`]
+//! (base64 on the wire) and [`Document`] (any JSON value).
+
+use std::fmt;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use base64::Engine as _;
+use serde::de::{self, Visitor};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// Any JSON value, for the models' document members.
+pub type Document = serde_json::Value;
+
+/// What `Debug` prints in place of a sensitive value.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Redacted;
+
+/// The one [`Redacted`] value, for generated `Debug` impls.
+pub(crate) const REDACTED: Redacted = Redacted;
+
+impl fmt::Debug for Redacted {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("*** Sensitive Data Redacted ***")
+    }
+}
+
+/// An instant, as AWS JSON protocols carry it: seconds since the Unix epoch, possibly fractional
+/// (`1795459509.193`). Precision is kept to the nanosecond.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct DateTime {
+    secs: i64,
+    nanos: u32,
+}
+
+impl DateTime {
+    /// The instant `secs` whole seconds after the epoch.
+    pub const fn from_secs(secs: i64) -> DateTime {
+        DateTime { secs, nanos: 0 }
+    }
+
+    /// The instant `secs` seconds after the epoch; `None` for NaN, infinities and values out of range.
+    pub fn from_secs_f64(secs: f64) -> Option<DateTime> {
+        if !secs.is_finite() || secs.abs() > 1e17 {
+            return None;
+        }
+        let whole = secs.floor();
+        let mut nanos = ((secs - whole) * 1e9).round() as u32;
+        let mut whole = whole as i64;
+        if nanos >= 1_000_000_000 {
+            whole += 1;
+            nanos -= 1_000_000_000;
+        }
+        Some(DateTime { secs: whole, nanos })
+    }
+
+    /// The current instant.
+    pub fn now() -> DateTime {
+        DateTime::from(SystemTime::now())
+    }
+
+    /// Whole seconds since the epoch (rounded down).
+    pub const fn secs(&self) -> i64 {
+        self.secs
+    }
+
+    /// The nanoseconds past [`secs`](Self::secs).
+    pub const fn subsec_nanos(&self) -> u32 {
+        self.nanos
+    }
+
+    /// Seconds since the epoch as a float.
+    pub fn as_secs_f64(&self) -> f64 {
+        self.secs as f64 + f64::from(self.nanos) / 1e9
+    }
+
+    /// The instant as a [`SystemTime`].
+    pub fn to_system_time(&self) -> SystemTime {
+        if self.secs >= 0 {
+            UNIX_EPOCH + Duration::new(self.secs.unsigned_abs(), self.nanos)
+        } else {
+            UNIX_EPOCH - Duration::from_secs(self.secs.unsigned_abs())
+                + Duration::from_nanos(u64::from(self.nanos))
+        }
+    }
+}
+
+impl From<SystemTime> for DateTime {
+    fn from(t: SystemTime) -> DateTime {
+        match t.duration_since(UNIX_EPOCH) {
+            Ok(d) => DateTime {
+                secs: d.as_secs() as i64,
+                nanos: d.subsec_nanos(),
+            },
+            Err(e) => {
+                let d = e.duration();
+                let (mut secs, mut nanos) = (-(d.as_secs() as i64), d.subsec_nanos());
+                if nanos > 0 {
+                    secs -= 1;
+                    nanos = 1_000_000_000 - nanos;
+                }
+                DateTime { secs, nanos }
+            }
+        }
+    }
+}
+
+impl From<DateTime> for SystemTime {
+    fn from(t: DateTime) -> SystemTime {
+        t.to_system_time()
+    }
+}
+
+/// Days since 1970-01-01 to a civil date (proleptic Gregorian).
+fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (y, m, d)
+}
+
+impl fmt::Display for DateTime {
+    /// RFC 3339 in UTC, with milliseconds when the instant has a fraction: `2026-11-23T19:50:29.193Z`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let days = self.secs.div_euclid(86_400);
+        let rem = self.secs.rem_euclid(86_400);
+        let (y, m, d) = civil_from_days(days);
+        write!(
+            f,
+            "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}",
+            rem / 3600,
+            rem % 3600 / 60,
+            rem % 60
+        )?;
+        if self.nanos != 0 {
+            write!(f, ".{:03}", self.nanos / 1_000_000)?;
+        }
+        f.write_str("Z")
+    }
+}
+
+impl fmt::Debug for DateTime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "DateTime({self})")
+    }
+}
+
+impl Serialize for DateTime {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        if self.nanos == 0 {
+            s.serialize_i64(self.secs)
+        } else {
+            s.serialize_f64(self.as_secs_f64())
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DateTime {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<DateTime, D::Error> {
+        struct EpochVisitor;
+        impl Visitor<'_> for EpochVisitor {
+            type Value = DateTime;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a timestamp in epoch seconds")
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<DateTime, E> {
+                Ok(DateTime::from_secs(v))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<DateTime, E> {
+                i64::try_from(v)
+                    .map(DateTime::from_secs)
+                    .map_err(|_| E::custom("timestamp out of range"))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<DateTime, E> {
+                DateTime::from_secs_f64(v)
+                    .ok_or_else(|| E::custom(format!("invalid timestamp {v}")))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<DateTime, E> {
+                // Some servers quote the number.
+                v.trim()
+                    .parse::<f64>()
+                    .ok()
+                    .and_then(DateTime::from_secs_f64)
+                    .ok_or_else(|| E::custom(format!("invalid timestamp {v:?}")))
+            }
+        }
+        d.deserialize_any(EpochVisitor)
+    }
+}
+
+/// Bytes, carried as base64 text in JSON.
+#[derive(Clone, Default, PartialEq, Eq, Hash)]
+pub struct Blob(Vec<u8>);
+
+impl Blob {
+    /// A blob holding `bytes`.
+    pub fn new(bytes: impl Into<Vec<u8>>) -> Blob {
+        Blob(bytes.into())
+    }
+
+    /// The bytes.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.0
+    }
+
+    /// The bytes, by value.
+    pub fn into_inner(self) -> Vec<u8> {
+        self.0
+    }
+}
+
+impl From<Vec<u8>> for Blob {
+    fn from(v: Vec<u8>) -> Blob {
+        Blob(v)
+    }
+}
+
+impl From<&[u8]> for Blob {
+    fn from(v: &[u8]) -> Blob {
+        Blob(v.to_vec())
+    }
+}
+
+impl AsRef<[u8]> for Blob {
+    fn as_ref(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Blob {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Blob({} bytes)", self.0.len())
+    }
+}
+
+impl Serialize for Blob {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&base64::engine::general_purpose::STANDARD.encode(&self.0))
+    }
+}
+
+impl<'de> Deserialize<'de> for Blob {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Blob, D::Error> {
+        let text = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        base64::engine::general_purpose::STANDARD
+            .decode(text.as_bytes())
+            .map(Blob)
+            .map_err(|e| de::Error::custom(format!("invalid base64 blob: {e}")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timestamps_accept_whole_and_fractional_seconds() {
+        let t: DateTime = serde_json::from_str("1795459509.193").expect("fractional");
+        assert_eq!(t.secs(), 1_795_459_509);
+        assert_eq!(t.subsec_nanos() / 1_000_000, 193);
+        let w: DateTime = serde_json::from_str("1795459509").expect("whole");
+        assert_eq!(w, DateTime::from_secs(1_795_459_509));
+        assert_eq!(serde_json::to_string(&w).expect("ser"), "1795459509");
+        let q: DateTime = serde_json::from_str("\"1795459509.5\"").expect("quoted");
+        assert_eq!(q.subsec_nanos(), 500_000_000);
+        assert!(serde_json::from_str::<DateTime>("\"soon\"").is_err());
+        assert!(serde_json::from_str::<DateTime>("true").is_err());
+        assert!(serde_json::from_str::<DateTime>("1e300").is_err());
+    }
+
+    #[test]
+    fn timestamps_display_as_rfc3339() {
+        assert_eq!(DateTime::from_secs(0).to_string(), "1970-01-01T00:00:00Z");
+        assert_eq!(
+            DateTime::from_secs(1_795_459_509).to_string(),
+            "2026-11-23T18:45:09Z"
+        );
+        let t = DateTime::from_secs_f64(951_782_400.25).expect("valid");
+        assert_eq!(t.to_string(), "2000-02-29T00:00:00.250Z");
+        assert_eq!(DateTime::from_secs(-1).to_string(), "1969-12-31T23:59:59Z");
+        let st = t.to_system_time();
+        assert_eq!(DateTime::from(st), t);
+    }
+
+    #[test]
+    fn blobs_are_base64() {
+        let b: Blob = serde_json::from_str("\"aGVsbG8=\"").expect("valid");
+        assert_eq!(b.as_bytes(), b"hello");
+        assert_eq!(serde_json::to_string(&b).expect("ser"), "\"aGVsbG8=\"");
+        let err = serde_json::from_str::<Blob>("\"not base64!\"").expect_err("invalid");
+        assert!(err.to_string().contains("base64"), "{err}");
+        assert_eq!(format!("{b:?}"), "Blob(5 bytes)");
+    }
+}

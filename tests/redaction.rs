@@ -1,0 +1,107 @@
+//! No sensitive value appears in any `Debug` output: inputs, outputs, nested types, the fluent builder and
+//! the configuration.
+
+use cognito::idp::operation::{
+    AdminCreateUserInput, InitiateAuthInput, InitiateAuthOutput, SignUpInput,
+};
+use cognito::idp::types::{AttributeType, AuthenticationResultType, UserContextDataType};
+use cognito::{Config, Credentials};
+
+const SECRETS: &[&str] = &[
+    "hunter2-password",
+    "alice-the-user",
+    "secret-hash-value",
+    "tok.en.value",
+    "ctx-data",
+];
+
+fn assert_clean(debug: &str) {
+    for s in SECRETS {
+        assert!(!debug.contains(s), "`{s}` leaked in {debug}");
+    }
+}
+
+#[test]
+fn inputs_redact_passwords_usernames_and_secret_hashes() {
+    let input = SignUpInput {
+        client_id: Some("client".into()),
+        username: Some("alice-the-user".into()),
+        password: Some("hunter2-password".into()),
+        secret_hash: Some("secret-hash-value".into()),
+        user_attributes: Some(vec![AttributeType {
+            name: Some("email".into()),
+            value: Some("ctx-data".into()),
+        }]),
+        user_context_data: Some(UserContextDataType {
+            encoded_data: Some("ctx-data".into()),
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
+    let debug = format!("{input:?}");
+    assert_clean(&debug);
+    assert!(debug.contains("Sensitive Data Redacted"), "{debug}");
+    assert!(
+        debug.contains("email"),
+        "non-sensitive attribute names stay visible: {debug}"
+    );
+
+    let mut auth = std::collections::HashMap::new();
+    auth.insert("PASSWORD".to_owned(), "hunter2-password".to_owned());
+    let input = InitiateAuthInput {
+        auth_parameters: Some(auth),
+        ..Default::default()
+    };
+    assert_clean(&format!("{input:?}"));
+    let input = AdminCreateUserInput {
+        temporary_password: Some("hunter2-password".into()),
+        ..Default::default()
+    };
+    assert_clean(&format!("{input:#?}"));
+}
+
+#[test]
+fn outputs_redact_tokens() {
+    let out: InitiateAuthOutput = serde_json::from_str(
+        r#"{"AuthenticationResult":{"AccessToken":"tok.en.value","IdToken":"tok.en.value",
+            "RefreshToken":"tok.en.value","ExpiresIn":3600},"Session":"tok.en.value"}"#,
+    )
+    .expect("decodes");
+    assert_clean(&format!("{out:?}"));
+    let result = AuthenticationResultType {
+        access_token: Some("tok.en.value".into()),
+        ..Default::default()
+    };
+    assert_clean(&format!("{result:?}"));
+}
+
+#[tokio::test]
+async fn builders_and_config_redact() {
+    let config = Config::builder()
+        .region("us-east-1")
+        .endpoint_url("http://127.0.0.1:9")
+        .credentials(Credentials::new(
+            "AKIDVISIBLE",
+            "secret-key-value",
+            Some("session-token-value".into()),
+            None,
+            "t",
+        ))
+        .build();
+    let debug = format!("{config:?}");
+    assert!(
+        !debug.contains("secret-key-value") && !debug.contains("session-token-value"),
+        "{debug}"
+    );
+    let idp = cognito::idp::Client::new(&config);
+    let builder = idp
+        .sign_up()
+        .username("alice-the-user")
+        .password("hunter2-password");
+    let debug = format!("{builder:?} {idp:?}");
+    assert_clean(&debug);
+    assert!(
+        !debug.contains("secret-key-value") && !debug.contains("session-token-value"),
+        "{debug}"
+    );
+}
