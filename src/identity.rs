@@ -14,3 +14,5 @@
 )]
 
 include!(concat!(env!("OUT_DIR"), "/cognito_identity.rs"));
+
+pub mod credentials;

@@ -23,6 +23,7 @@
 mod macros;
 pub(crate) use macros::{exception, json_operation, open_enum, operation_error, paginated};
 
+pub mod auth;
 pub(crate) mod client;
 pub mod config;
 pub mod endpoint;
@@ -39,6 +40,8 @@ pub mod timeout;
 pub mod identity;
 #[cfg(feature = "idp")]
 pub mod idp;
+#[cfg(feature = "jwt")]
+pub mod jwt;
 
 pub use aws_credential_types::Credentials;
 pub use config::{Config, ConfigBuilder, ConfigError};

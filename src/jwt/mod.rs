@@ -1,0 +1,1 @@
+//! Verification of the JWTs Cognito user pools issue (feature `jwt`).
