@@ -85,10 +85,10 @@ impl Handle {
                 message: format!("the required member `{member}` is not set"),
             }));
         }
-        let request = input.request().map_err(|e| {
+        let request = input.request().map_err(|message| {
             Error::InvalidInput(InvalidInput {
                 operation: O::NAME,
-                message: format!("cannot serialize: {e}"),
+                message,
             })
         })?;
         let raw = self
@@ -123,7 +123,7 @@ impl Handle {
                 source: None,
             })
         })?;
-        let url = format!("{}/", endpoint.url);
+        let url = format!("{}{}", endpoint.url, request.path_and_query);
         let timeouts = inner.config.timeouts();
         let mut retry = RetryState::new(inner.config.retry(), operation);
         let started = tokio::time::Instant::now();
@@ -170,14 +170,15 @@ impl Handle {
         url: &str,
         endpoint: &ResolvedEndpoint,
     ) -> Result<RawResponse, RawError> {
-        let mut headers: Vec<(&str, &str)> = vec![("content-type", "application/x-amz-json-1.1")];
-        if let Some(target) = request.target {
-            headers.push(("x-amz-target", target));
-        }
+        let headers: Vec<(&str, &str)> = request
+            .headers
+            .iter()
+            .map(|(k, v)| (*k, v.as_str()))
+            .collect();
         let signature = if signed {
             let credentials = self.credentials(operation).await?;
             let unsigned = crate::sign::Unsigned {
-                method: "POST",
+                method: request.method,
                 url,
                 headers: &headers,
                 body: &request.body,
@@ -199,7 +200,9 @@ impl Handle {
         } else {
             Vec::new()
         };
-        let mut builder = http.post(url);
+        let method =
+            http::Method::from_bytes(request.method.as_bytes()).unwrap_or(http::Method::POST);
+        let mut builder = http.request(method, url);
         for (k, v) in headers {
             builder = builder.header(k, v);
         }

@@ -1,4 +1,5 @@
-//! A typed, async client for AWS Cognito: user pools ([`idp`]) and identity pools ([`identity`]),
+//! A typed, async client for AWS Cognito: user pools ([`idp`]), identity pools ([`identity`]) and
+//! Cognito Sync ([`sync`]),
 //! generated from AWS's own API models, with a small shared runtime (SigV4 signing, endpoints,
 //! credentials, retries, timeouts, error decoding, pagination).
 //!
@@ -16,12 +17,15 @@
 //! [`Error<OperationError>`](Error), where the operation's error enum lists exactly the exceptions the
 //! model names for it, plus `Unhandled`.
 //!
-//! Cargo features: `idp` and `identity` (the services), `rustls` (default) or `native-tls` (TLS).
+//! Cargo features: `idp`, `identity` and `sync` (the services), `srp` (SRP sign-in), `jwt` (token
+//! verification), `tracing`, `rustls` (default) or `native-tls` (TLS).
 
 #![warn(missing_docs)]
 
 mod macros;
-pub(crate) use macros::{exception, json_operation, open_enum, operation_error, paginated};
+pub(crate) use macros::{
+    exception, json_operation, open_enum, operation_error, paginated, rest_operation,
+};
 
 pub mod auth;
 pub(crate) mod client;
@@ -42,6 +46,8 @@ pub mod identity;
 pub mod idp;
 #[cfg(feature = "jwt")]
 pub mod jwt;
+#[cfg(feature = "sync")]
+pub mod sync;
 
 pub use aws_credential_types::Credentials;
 pub use config::{Config, ConfigBuilder, ConfigError};

@@ -187,8 +187,52 @@ macro_rules! json_operation {
                 None
             }
 
-            fn request(&self) -> Result<crate::operation::Request, serde_json::Error> {
+            fn request(&self) -> Result<crate::operation::Request, String> {
                 crate::operation::Request::json($target, self)
+            }
+
+            fn decode(body: &[u8]) -> Result<$output, serde_json::Error> {
+                crate::operation::decode_json(body)
+            }
+        }
+    };
+}
+
+/// Implements [`Operation`](crate::operation::Operation) for a REST-JSON operation's input: URI labels, query
+/// parameters and headers from the members the model binds there, the rest as the JSON body.
+macro_rules! rest_operation {
+    ($input:ident => $output:ident, $error:ident {
+        name: $name:literal,
+        method: $method:literal,
+        path: $path:literal,
+        signed: $signed:literal,
+        body: $body:literal,
+        labels: [$($label:ident = $label_name:literal),*],
+        query: [$($query:ident = $query_name:literal),*],
+        headers: [$($header:ident = $header_name:literal),*],
+        required: [$($field:ident = $member:literal),*],
+    }) => {
+        impl crate::operation::Operation for $input {
+            type Output = $output;
+            type Error = $error;
+            type Client = super::Client;
+            const NAME: &'static str = $name;
+            const SIGNED: bool = $signed;
+
+            fn missing_member(&self) -> Option<&'static str> {
+                $(if self.$field.is_none() {
+                    return Some($member);
+                })*
+                None
+            }
+
+            fn request(&self) -> Result<crate::operation::Request, String> {
+                let r = crate::operation::Request::rest($method, $path);
+                $(let r = r.label($label_name, $label_name, self.$label.as_deref());)*
+                $(let r = r.query($query_name, self.$query.as_ref());)*
+                $(let r = r.header($header_name, self.$header.as_ref());)*
+                let r = if $body { r.json_body(self) } else { r };
+                r.build()
             }
 
             fn decode(body: &[u8]) -> Result<$output, serde_json::Error> {
@@ -228,4 +272,4 @@ macro_rules! paginated {
     };
 }
 
-pub(crate) use {exception, json_operation, open_enum, operation_error, paginated};
+pub(crate) use {exception, json_operation, open_enum, operation_error, paginated, rest_operation};

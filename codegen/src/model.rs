@@ -231,7 +231,11 @@ impl Service {
                 if method.starts_with("x-") || method == "parameters" {
                     continue;
                 }
-                operations.push(read_operation(protocol, path, method, op)?);
+                let (operation, synthesized) = read_operation(protocol, path, method, op)?;
+                if let Some(shape) = synthesized {
+                    shapes.insert(shape.name.clone(), shape);
+                }
+                operations.push(operation);
             }
         }
         let service = Service {
@@ -297,12 +301,14 @@ impl Service {
     }
 }
 
+/// Reads one operation. A REST operation without a request body has its input only as `parameters`; its
+/// input structure is then built from them and returned for the shape table.
 fn read_operation(
     protocol: Protocol,
     path: &str,
     method: &str,
     op: &Value,
-) -> Result<Operation, Error> {
+) -> Result<(Operation, Option<Shape>), Error> {
     let op = obj(op, path)?;
     let name = str_of(op, "operationId", path)?.to_owned();
     let ctx = format!("operation `{name}`");
@@ -310,11 +316,21 @@ fn read_operation(
         Some(list) => !list.is_empty(),
         None => true,
     };
-    let input = op
+    let mut input = op
         .get("requestBody")
         .and_then(|b| b.get("content"))
         .and_then(first_schema_ref)
         .map(str::to_owned);
+    let mut synthesized = None;
+    let params = op
+        .get("parameters")
+        .and_then(Value::as_array)
+        .filter(|p| !p.is_empty());
+    if let (None, Some(params)) = (&input, params) {
+        let shape = input_from_parameters(&name, params)?;
+        input = Some(shape.name.clone());
+        synthesized = Some(shape);
+    }
     let responses = obj(get(op, "responses", &ctx)?, &ctx)?;
     let mut output = None;
     let mut success_status = 200;
@@ -375,7 +391,7 @@ fn read_operation(
             },
         }),
     };
-    Ok(Operation {
+    let operation = Operation {
         doc: op
             .get("description")
             .and_then(Value::as_str)
@@ -392,6 +408,60 @@ fn read_operation(
         errors,
         http,
         paginator,
+    };
+    Ok((operation, synthesized))
+}
+
+/// The input structure of a REST operation whose members are all parameters.
+fn input_from_parameters(op: &str, params: &[Value]) -> Result<Shape, Error> {
+    let ctx = format!("operation `{op}`");
+    let mut structure = Structure::default();
+    for p in params {
+        let p = obj(p, &ctx)?;
+        let wire = str_of(p, "name", &ctx)?;
+        let member = p
+            .get("x-aws-member")
+            .and_then(Value::as_str)
+            .unwrap_or(wire);
+        let location = match str_of(p, "in", &ctx)? {
+            "path" => Location::Uri,
+            "query" => Location::Query,
+            "header" => Location::Header,
+            other => {
+                return Err(Error::new(format!(
+                    "{ctx}: parameter `{wire}` in `{other}`"
+                )))
+            }
+        };
+        let target = p.get("schema").and_then(ref_name).ok_or_else(|| {
+            Error::new(format!("{ctx}: parameter `{wire}` without a schema $ref"))
+        })?;
+        if p.get("required").and_then(Value::as_bool) == Some(true) {
+            structure.required.push(member.to_owned());
+        }
+        structure.members.push(Member {
+            name: member.to_owned(),
+            target: target.to_owned(),
+            doc: p
+                .get("description")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned(),
+            deprecated: p
+                .get("deprecated")
+                .and_then(Value::as_bool)
+                .unwrap_or(false),
+            deprecated_message: None,
+            location,
+            location_name: Some(wire.to_owned()).filter(|w| w != member),
+        });
+    }
+    Ok(Shape {
+        name: format!("{op}Parameters"),
+        doc: String::new(),
+        sensitive: false,
+        deprecated: false,
+        kind: ShapeKind::Structure(structure),
     })
 }
 

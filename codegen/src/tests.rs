@@ -138,10 +138,56 @@ fn broken_references_name_the_culprit() {
     assert!(err.to_string().contains("Nope"), "{err}");
 }
 
+/// A REST-JSON operation with URI, query, header and body members.
+fn tiny_rest() -> String {
+    serde_json::json!({
+        "openapi": "3.1.0",
+        "info": {"title": "Tiny Rest", "version": "2020-01-01"},
+        "x-aws-service": {"protocol": "rest-json", "signingName": "tiny"},
+        "paths": {"/pools/{PoolId}/items": {"post": {
+            "operationId": "PutItem",
+            "security": [{"sigv4": []}],
+            "requestBody": {"content": {"application/json":
+                {"schema": {"$ref": "#/components/schemas/PutItemRequest"}}}},
+            "responses": {"200": {"description": "Success", "content": {"application/json":
+                {"schema": {"$ref": "#/components/schemas/PutItemResponse"}}}}}
+        }}},
+        "components": {"schemas": {
+            "PutItemRequest": {"type": "object", "required": ["PoolId"], "properties": {
+                "PoolId": {"$ref": "#/components/schemas/Id", "x-aws-location": "uri", "x-aws-location-name": "PoolId"},
+                "NextToken": {"$ref": "#/components/schemas/Id", "x-aws-location": "querystring",
+                              "x-aws-location-name": "nextToken"},
+                "Context": {"$ref": "#/components/schemas/Id", "x-aws-location": "header",
+                            "x-aws-location-name": "x-amz-Context"},
+                "Value": {"$ref": "#/components/schemas/Id"}
+            }},
+            "PutItemResponse": {"type": "object", "properties": {"Value": {"$ref": "#/components/schemas/Id"}}},
+            "Id": {"type": "string"}
+        }}
+    })
+    .to_string()
+}
+
 #[test]
-fn rest_json_is_refused_until_supported() {
-    let doc = tiny().replace("\"protocol\":\"json\"", "\"protocol\":\"rest-json\"");
-    assert!(generate(&doc, &options()).is_err());
+fn rest_json_bindings_are_generated() {
+    let (_, code) = generate(&tiny_rest(), &options()).expect("generates");
+    let has = |s: &str| assert!(code.contains(s), "missing `{s}` in:\n{code}");
+    has("crate::rest_operation!");
+    has("method: \"POST\",");
+    has("path: \"/pools/{PoolId}/items\",");
+    has("body: true,");
+    has("labels: [pool_id = \"PoolId\"],");
+    has("query: [next_token = \"nextToken\"],");
+    has("headers: [context = \"x-amz-Context\"],");
+    has("        #[serde(skip)]\n        pub pool_id: Option<String>,");
+    assert_rustfmt_clean(&code, "tiny REST service");
+}
+
+#[test]
+fn rest_json_label_missing_from_the_uri_is_refused() {
+    let doc = tiny_rest().replace("/pools/{PoolId}/items", "/pools/items");
+    let err = generate(&doc, &options()).expect_err("must fail");
+    assert!(err.to_string().contains("PutItem"), "{err}");
 }
 
 /// Runs `rustfmt --check` over generated code; `rustfmt` ships with every rustup toolchain.

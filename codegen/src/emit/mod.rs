@@ -58,6 +58,11 @@ pub(crate) fn module(
     uses.sort_unstable_by_key(|u| use_order(u));
     uses.dedup();
     w.doc(doc);
+    let text = inner.finish();
+    if text.trim().is_empty() && uses.is_empty() {
+        w.line(&format!("pub mod {name} {{}}"));
+        return Ok(());
+    }
     w.open(&format!("pub mod {name}"));
     for u in &uses {
         w.line(&format!("use {u};"));
@@ -65,7 +70,6 @@ pub(crate) fn module(
     if !uses.is_empty() {
         w.blank();
     }
-    let text = inner.finish();
     for line in text.lines() {
         w.line(line);
     }

@@ -158,24 +158,71 @@ fn emit_operation(
             w.close("");
             w.close("");
         }
-        Protocol::RestJson => {
-            for m in input_members {
-                if m.location != Location::Body {
-                    return Err(Error::new(format!(
-                        "operation `{}`: REST bindings are not generated yet (member `{}`)",
-                        op.name, m.name
-                    )));
-                }
-            }
-            return Err(Error::new(format!(
-                "operation `{}`: REST-JSON is not generated yet",
-                op.name
-            )));
-        }
+        Protocol::RestJson => emit_rest(w, op, &n, input_members, &required)?,
     }
     if let Some(p) = &op.paginator {
         emit_paginator(w, ctx, uses, op, &n, p)?;
     }
+    Ok(())
+}
+
+/// The `rest_operation!` call of a REST-JSON operation: method, URI template and member bindings.
+fn emit_rest(
+    w: &mut Writer,
+    op: &Operation,
+    n: &OpNames,
+    members: &[crate::model::Member],
+    required: &[String],
+) -> Result<(), Error> {
+    let http = op
+        .http
+        .as_ref()
+        .ok_or_else(|| Error::new(format!("operation `{}` has no HTTP binding", op.name)))?;
+    if !http.fixed_query.is_empty() {
+        return Err(Error::new(format!(
+            "operation `{}`: fixed query parameters are not supported",
+            op.name
+        )));
+    }
+    let bound = |loc: Location| -> Vec<String> {
+        members
+            .iter()
+            .filter(|m| m.location == loc)
+            .map(|m| format!("{} = {}", Context::field(m), lit(m.wire_name())))
+            .collect()
+    };
+    for m in members {
+        if matches!(m.location, Location::Headers | Location::StatusCode) {
+            return Err(Error::new(format!(
+                "operation `{}`: member `{}` has an unsupported binding",
+                op.name, m.name
+            )));
+        }
+        if m.location == Location::Uri && !http.path.contains(&format!("{{{}}}", m.wire_name())) {
+            return Err(Error::new(format!(
+                "operation `{}`: no `{{{}}}` in the URI",
+                op.name,
+                m.wire_name()
+            )));
+        }
+    }
+    let has_body = members.iter().any(|m| m.location == Location::Body);
+    w.open("crate::rest_operation!");
+    w.open(&format!("{} => {}, {}", n.input, n.output, n.error));
+    w.line(&format!("name: {},", lit(&op.name)));
+    w.line(&format!("method: {},", lit(&http.method)));
+    w.line(&format!("path: {},", lit(&http.path)));
+    w.line(&format!("signed: {},", op.signed));
+    w.line(&format!("body: {has_body},"));
+    w.line(&format!("labels: [{}],", bound(Location::Uri).join(", ")));
+    w.line(&format!("query: [{}],", bound(Location::Query).join(", ")));
+    w.line(&format!(
+        "headers: [{}],",
+        bound(Location::Header).join(", ")
+    ));
+    w.line(&format!("required: [{}],", required.join(", ")));
+    w.close("");
+    w.close("");
     Ok(())
 }
 

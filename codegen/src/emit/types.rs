@@ -189,6 +189,18 @@ fn emit_field(
         doc = format!("{doc}\n\n**Deprecated:** {note}");
     }
     w.doc(&doc);
+    if m.location != crate::model::Location::Body {
+        if spec.de {
+            return Err(Error::new(format!(
+                "`{}.{}`: members bound outside the body are supported in inputs only",
+                spec.name, m.name
+            )));
+        }
+        // Bound to the URI, the query string or a header by the operation, not part of the JSON body.
+        w.line("#[serde(skip)]");
+        w.line(&format!("pub {field}: Option<{ty}>,"));
+        return Ok(());
+    }
     let wire = m.wire_name();
     let implied = if pascal {
         serde_pascal(&field)
