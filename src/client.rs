@@ -104,12 +104,39 @@ impl Handle {
         }
     }
 
-    /// Everything between a serialized request and a complete response, retries included.
+    /// Everything between a serialized request and a complete response, retries included, within the
+    /// whole-operation timeout when one is set. With the `tracing` feature, one span per call.
     async fn send_raw(
         &self,
         operation: &'static str,
         signed: bool,
         request: &Request,
+    ) -> Result<RawResponse, RawError> {
+        let trace = CallTrace::new(self.inner.service.signing_name, operation);
+        let attempts = self.send_attempts(operation, signed, request, &trace);
+        #[cfg(feature = "tracing")]
+        let attempts = tracing::Instrument::instrument(attempts, trace.span.clone());
+        match self.inner.config.timeouts().operation {
+            None => attempts.await,
+            Some(total) => tokio::time::timeout(total, attempts)
+                .await
+                .unwrap_or_else(|_| {
+                    Err(Error::Timeout(TimeoutError {
+                        operation,
+                        what: "the operation",
+                        after: total,
+                        attempts: 0,
+                    }))
+                }),
+        }
+    }
+
+    async fn send_attempts(
+        &self,
+        operation: &'static str,
+        signed: bool,
+        request: &Request,
+        trace: &CallTrace,
     ) -> Result<RawResponse, RawError> {
         let inner = &*self.inner;
         let endpoint = match &inner.endpoint {
@@ -126,8 +153,8 @@ impl Handle {
         let url = format!("{}{}", endpoint.url, request.path_and_query);
         let timeouts = inner.config.timeouts();
         let mut retry = RetryState::new(inner.config.retry(), operation);
-        let started = tokio::time::Instant::now();
         loop {
+            trace.attempt(retry.attempts() + 1);
             let attempt = self.attempt(http, operation, signed, request, &url, &endpoint);
             let result = match tokio::time::timeout(timeouts.attempt, attempt).await {
                 Ok(r) => r,
@@ -138,22 +165,11 @@ impl Handle {
                     attempts: 1,
                 })),
             };
+            trace.result(&result);
             match retry.decide(&result) {
                 RetryDecision::Done => return with_attempts(result, retry.attempts()),
                 RetryDecision::RetryAfter(delay) => {
-                    if let Some(total) = timeouts.operation {
-                        if started.elapsed() + delay >= total {
-                            return match result {
-                                Ok(r) => Ok(r),
-                                Err(_) => Err(Error::Timeout(TimeoutError {
-                                    operation,
-                                    what: "the operation",
-                                    after: total,
-                                    attempts: retry.attempts(),
-                                })),
-                            };
-                        }
-                    }
+                    trace.retry(retry.attempts(), delay);
                     tokio::time::sleep(delay).await;
                 }
             }
@@ -268,6 +284,60 @@ impl Handle {
                 source: Some(Box::new(e)),
             })
         })
+    }
+}
+
+/// The call's tracing span (feature `tracing`; without it, every method does nothing). It records names,
+/// attempt numbers, statuses and request ids only: never a body or a header that could carry a secret.
+struct CallTrace {
+    #[cfg(feature = "tracing")]
+    span: tracing::Span,
+}
+
+impl CallTrace {
+    #[cfg_attr(not(feature = "tracing"), allow(unused_variables))]
+    fn new(service: &'static str, operation: &'static str) -> CallTrace {
+        CallTrace {
+            #[cfg(feature = "tracing")]
+            span: tracing::debug_span!(
+                "cognito",
+                service,
+                operation,
+                attempt = tracing::field::Empty,
+                http.status = tracing::field::Empty,
+                request_id = tracing::field::Empty,
+            ),
+        }
+    }
+
+    #[cfg_attr(not(feature = "tracing"), allow(unused_variables))]
+    fn attempt(&self, n: u32) {
+        #[cfg(feature = "tracing")]
+        self.span.record("attempt", n);
+    }
+
+    #[cfg_attr(not(feature = "tracing"), allow(unused_variables))]
+    fn result(&self, result: &Result<RawResponse, RawError>) {
+        #[cfg(feature = "tracing")]
+        match result {
+            Ok(r) => {
+                self.span.record("http.status", r.status);
+                if let Some(id) = r
+                    .headers
+                    .get("x-amzn-requestid")
+                    .and_then(|v| v.to_str().ok())
+                {
+                    self.span.record("request_id", id);
+                }
+            }
+            Err(e) => tracing::debug!(parent: &self.span, error = %e, "attempt failed"),
+        }
+    }
+
+    #[cfg_attr(not(feature = "tracing"), allow(unused_variables))]
+    fn retry(&self, attempts: u32, delay: Duration) {
+        #[cfg(feature = "tracing")]
+        tracing::debug!(parent: &self.span, attempt = attempts, delay_ms = delay.as_millis() as u64, "retrying");
     }
 }
 
