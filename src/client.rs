@@ -37,6 +37,8 @@ struct Inner {
     config: Config,
     endpoint: Option<ResolvedEndpoint>,
     http: Result<reqwest::Client, String>,
+    /// The app client whose secret fills `SECRET_HASH` / `ClientSecret` members (user pools).
+    app_client: Option<crate::auth::AppClient>,
 }
 
 /// A response as read from the wire.
@@ -68,8 +70,28 @@ impl Handle {
                 config: config.clone(),
                 endpoint: endpoint::resolve(config, service.id).ok(),
                 http,
+                app_client: None,
             }),
         }
+    }
+
+    /// The same handle (configuration and connection pool) with `app` filling in secrets.
+    pub(crate) fn with_app_client(&self, app: Option<crate::auth::AppClient>) -> Handle {
+        let inner = &*self.inner;
+        Handle {
+            inner: Arc::new(Inner {
+                service: inner.service,
+                config: inner.config.clone(),
+                endpoint: inner.endpoint.clone(),
+                http: inner.http.clone(),
+                app_client: app,
+            }),
+        }
+    }
+
+    /// The app client set with [`Handle::with_app_client`].
+    pub(crate) fn app_client(&self) -> Option<&crate::auth::AppClient> {
+        self.inner.app_client.as_ref()
     }
 
     /// A fluent builder with a default input.
@@ -78,7 +100,13 @@ impl Handle {
     }
 
     /// Sends `input` and decodes the result.
-    pub(crate) async fn send<O: Operation>(&self, input: O) -> Result<O::Output, Error<O::Error>> {
+    pub(crate) async fn send<O: Operation>(
+        &self,
+        mut input: O,
+    ) -> Result<O::Output, Error<O::Error>> {
+        if let Some(app) = &self.inner.app_client {
+            input.apply_app_client(app);
+        }
         if let Some(member) = input.missing_member() {
             return Err(Error::InvalidInput(InvalidInput {
                 operation: O::NAME,

@@ -172,6 +172,9 @@ macro_rules! json_operation {
         target: $target:literal,
         signed: $signed:literal,
         required: [$($field:ident = $member:literal),*],
+        $(secret_hash: $hash:ident,)?
+        $(secret_hash_in: $map:ident,)?
+        $(client_secret: $secret:ident,)?
     }) => {
         impl crate::operation::Operation for $input {
             type Output = $output;
@@ -190,6 +193,30 @@ macro_rules! json_operation {
             fn request(&self) -> Result<crate::operation::Request, String> {
                 crate::operation::Request::json($target, self)
             }
+
+            $(
+                fn apply_app_client(&mut self, app: &crate::auth::AppClient) {
+                    if app.is_for(self.client_id.as_deref()) {
+                        app.fill_member(&mut self.$hash, self.username.as_deref());
+                    }
+                }
+            )?
+
+            $(
+                fn apply_app_client(&mut self, app: &crate::auth::AppClient) {
+                    if app.is_for(self.client_id.as_deref()) {
+                        app.fill_map(&mut self.$map);
+                    }
+                }
+            )?
+
+            $(
+                fn apply_app_client(&mut self, app: &crate::auth::AppClient) {
+                    if app.is_for(self.client_id.as_deref()) {
+                        app.fill_secret(&mut self.$secret);
+                    }
+                }
+            )?
 
             fn decode(body: &[u8]) -> Result<$output, serde_json::Error> {
                 crate::operation::decode_json(body)

@@ -31,6 +31,12 @@ pub trait Operation: Send + Sync + Sized + 'static {
 
     /// Decodes a successful response body.
     fn decode(body: &[u8]) -> Result<Self::Output, serde_json::Error>;
+
+    /// Fills in `SECRET_HASH` / `ClientSecret` for calls of `app`'s app client (user pools only; the
+    /// default does nothing).
+    fn apply_app_client(&mut self, app: &crate::auth::AppClient) {
+        let _ = app;
+    }
 }
 
 /// The parts of an HTTP request that depend on the operation.

@@ -155,6 +155,9 @@ fn emit_operation(
             ));
             w.line(&format!("signed: {},", op.signed));
             w.line(&format!("required: [{}],", required.join(", ")));
+            if let Some(line) = app_client_binding(input_members, op.signed) {
+                w.line(&line);
+            }
             w.close("");
             w.close("");
         }
@@ -164,6 +167,29 @@ fn emit_operation(
         emit_paginator(w, ctx, uses, op, &n, p)?;
     }
     Ok(())
+}
+
+/// How an app client's secret enters this input, if it does: a `SecretHash` member (with `ClientId` and
+/// `Username`), a `SECRET_HASH` entry of `AuthParameters` / `ChallengeResponses` (with `ClientId`), or a
+/// `ClientSecret` member (with `ClientId`) of a public-client (unsigned) operation — an admin operation's
+/// `ClientSecret`, as in `AddUserPoolClientSecret`, is a new secret, never the current one. These are
+/// Cognito user pools' conventions; the runtime computes the hash (`json_operation!`'s optional clauses).
+fn app_client_binding(members: &[crate::model::Member], signed: bool) -> Option<String> {
+    let has = |name: &str| members.iter().any(|m| m.name == name);
+    if !has("ClientId") {
+        return None;
+    }
+    if has("SecretHash") && has("Username") {
+        Some("secret_hash: secret_hash,".to_owned())
+    } else if has("AuthParameters") {
+        Some("secret_hash_in: auth_parameters,".to_owned())
+    } else if has("ChallengeResponses") {
+        Some("secret_hash_in: challenge_responses,".to_owned())
+    } else if has("ClientSecret") && !signed {
+        Some("client_secret: client_secret,".to_owned())
+    } else {
+        None
+    }
 }
 
 /// The `rest_operation!` call of a REST-JSON operation: method, URI template and member bindings.

@@ -1,0 +1,126 @@
+//! A user-pools client given an app client's secret fills in `SECRET_HASH` (member, auth parameter,
+//! challenge response) and public-client `ClientSecret` members, for that app client only.
+
+mod support;
+
+use cognito::auth::secret_hash;
+use cognito::idp::types::{AuthFlowType, ChallengeNameType};
+use cognito::{Config, RetryConfig};
+use serde_json::json;
+use support::{CannedResponse, RecordingServer};
+
+const CLIENT: &str = "app-client-1";
+const SECRET: &str = "app-secret-value";
+
+fn client(server: &RecordingServer) -> cognito::idp::Client {
+    let config = Config::builder()
+        .region("us-east-1")
+        .endpoint_url(server.endpoint())
+        .retry(RetryConfig::disabled())
+        .build();
+    cognito::idp::Client::new(&config).with_app_client_secret(CLIENT, SECRET)
+}
+
+#[tokio::test]
+async fn secret_hash_member_is_filled_from_the_username() {
+    let server = RecordingServer::start(CannedResponse::json(
+        200,
+        r#"{"UserConfirmed":false,"UserSub":"s"}"#,
+    ));
+    let idp = client(&server);
+    idp.sign_up()
+        .client_id(CLIENT)
+        .username("alice")
+        .password("Passw0rd!")
+        .send()
+        .await
+        .expect("ok");
+    let body = server.take_requests()[0].body_json();
+    assert_eq!(
+        body["SecretHash"],
+        json!(secret_hash("alice", CLIENT, SECRET))
+    );
+
+    // A hash the caller sets is kept; another app client's calls are left alone.
+    idp.forgot_password()
+        .client_id(CLIENT)
+        .username("alice")
+        .secret_hash("given")
+        .send()
+        .await
+        .expect("ok");
+    idp.forgot_password()
+        .client_id("other-client")
+        .username("alice")
+        .send()
+        .await
+        .expect("ok");
+    let requests = server.take_requests();
+    assert_eq!(requests[0].body_json()["SecretHash"], json!("given"));
+    assert_eq!(requests[1].body_json().get("SecretHash"), None);
+}
+
+#[tokio::test]
+async fn secret_hash_goes_into_auth_parameters_and_challenge_responses() {
+    let server = RecordingServer::start(CannedResponse::json(200, "{}"));
+    let idp = client(&server);
+    idp.initiate_auth()
+        .client_id(CLIENT)
+        .auth_flow(AuthFlowType::UserPasswordAuth)
+        .auth_parameters("USERNAME", "bob")
+        .auth_parameters("PASSWORD", "pw")
+        .send()
+        .await
+        .expect("ok");
+    idp.respond_to_auth_challenge()
+        .client_id(CLIENT)
+        .challenge_name(ChallengeNameType::PasswordVerifier)
+        .challenge_responses("USERNAME", "uuid-for-srp")
+        .send()
+        .await
+        .expect("ok");
+    let requests = server.take_requests();
+    assert_eq!(
+        requests[0].body_json()["AuthParameters"]["SECRET_HASH"],
+        json!(secret_hash("bob", CLIENT, SECRET))
+    );
+    assert_eq!(
+        requests[1].body_json()["ChallengeResponses"]["SECRET_HASH"],
+        json!(secret_hash("uuid-for-srp", CLIENT, SECRET))
+    );
+}
+
+#[tokio::test]
+async fn public_client_secret_members_are_filled_but_admin_ones_never() {
+    let server = RecordingServer::start(CannedResponse::json(200, "{}"));
+    let idp = client(&server).clone();
+    idp.revoke_token()
+        .client_id(CLIENT)
+        .token("refresh")
+        .send()
+        .await
+        .expect("ok");
+    let config = Config::builder()
+        .region("us-east-1")
+        .endpoint_url(server.endpoint())
+        .credentials(cognito::Credentials::new("AKID", "SK", None, None, "t"))
+        .build();
+    let admin = cognito::idp::Client::new(&config).with_app_client_secret(CLIENT, SECRET);
+    admin
+        .add_user_pool_client_secret()
+        .user_pool_id("p")
+        .client_id(CLIENT)
+        .send()
+        .await
+        .expect("ok");
+    let requests = server.take_requests();
+    assert_eq!(requests[0].body_json()["ClientSecret"], json!(SECRET));
+    assert_eq!(
+        requests[1].body_json().get("ClientSecret"),
+        None,
+        "a new secret is never the current one"
+    );
+    let debug = format!("{admin:?} {:?}", admin.app_client());
+    assert!(!debug.contains(SECRET), "{debug}");
+    assert_eq!(admin.app_client().map(|a| a.client_id()), Some(CLIENT));
+}
