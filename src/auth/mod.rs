@@ -14,6 +14,6 @@ pub use app_client::AppClient;
 pub use secret_hash::{secret_hash, ClientSecret};
 #[cfg(feature = "srp")]
 pub use srp::{
-    DeviceSrpClient, DeviceVerifier, PasswordVerifierChallenge, PasswordVerifierResponse, SrpClient,
-    SrpError,
+    DeviceSrpClient, DeviceVerifier, PasswordVerifierChallenge, PasswordVerifierResponse,
+    SrpClient, SrpError,
 };
