@@ -2,6 +2,7 @@
 //! generated source holds only what differs (names, values, codes).
 
 /// Implements conversions, `Display` and serde for an open enum with an `Unknown(String)` variant.
+#[allow(unused_macros)] // which macros a build uses depends on its service features
 macro_rules! open_enum {
     ($name:ident { $($variant:ident = $value:literal,)* }) => {
         impl $name {
@@ -72,6 +73,7 @@ macro_rules! open_enum {
 }
 
 /// Implements `Display` (`Code: message`), `Error` and metadata access for an exception structure.
+#[allow(unused_macros)] // which macros a build uses depends on its service features
 macro_rules! exception {
     ($name:ident) => {
         impl $name {
@@ -103,6 +105,7 @@ macro_rules! exception {
 
 /// Implements the per-operation error enum: `is_*` predicates, metadata access, `Display`, `Error` and
 /// decoding from a response by error code.
+#[allow(unused_macros)] // which macros a build uses depends on its service features
 macro_rules! operation_error {
     ($name:ident { $($variant:ident($($code:literal)|+) => $is:ident,)* }) => {
         impl $name {
@@ -166,6 +169,7 @@ macro_rules! operation_error {
 }
 
 /// Implements [`Operation`](crate::operation::Operation) for an AWS JSON 1.1 operation's input.
+#[allow(unused_macros)] // which macros a build uses depends on its service features
 macro_rules! json_operation {
     ($input:ident => $output:ident, $error:ident {
         name: $name:literal,
@@ -227,6 +231,7 @@ macro_rules! json_operation {
 
 /// Implements [`Operation`](crate::operation::Operation) for a REST-JSON operation's input: URI labels, query
 /// parameters and headers from the members the model binds there, the rest as the JSON body.
+#[allow(unused_macros)] // which macros a build uses depends on its service features
 macro_rules! rest_operation {
     ($input:ident => $output:ident, $error:ident {
         name: $name:literal,
@@ -270,6 +275,7 @@ macro_rules! rest_operation {
 }
 
 /// Implements [`Paginated`](crate::paginate::Paginated) for a paginated operation's input.
+#[allow(unused_macros)] // which macros a build uses depends on its service features
 macro_rules! paginated {
     ($input:ident => $output:ident {
         input_token: $in_token:ident,

@@ -64,6 +64,7 @@ impl Request {
     }
 
     /// A REST-JSON request: `method` on the URI template `path` with its labels filled in.
+    #[cfg_attr(not(feature = "sync"), allow(dead_code))] // only Cognito Sync speaks REST-JSON
     pub(crate) fn rest(method: &'static str, path: &str) -> Rest {
         Rest {
             request: Request {
@@ -80,6 +81,7 @@ impl Request {
 }
 
 /// Characters kept as they are in a path label or query component: RFC 3986 unreserved.
+#[cfg_attr(not(feature = "sync"), allow(dead_code))]
 const UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'-')
     .remove(b'.')
@@ -87,6 +89,7 @@ const UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'~');
 
 /// Builds a REST-JSON request member by member (used by the generated `rest_operation!` impls).
+#[cfg_attr(not(feature = "sync"), allow(dead_code))]
 pub(crate) struct Rest {
     request: Request,
     template: String,
@@ -94,6 +97,7 @@ pub(crate) struct Rest {
     error: Option<String>,
 }
 
+#[cfg_attr(not(feature = "sync"), allow(dead_code))]
 impl Rest {
     /// Fills the `{name}` label of the URI template; an empty value is an error (it would change the path).
     pub(crate) fn label(mut self, name: &str, member: &str, value: Option<&str>) -> Rest {

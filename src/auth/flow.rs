@@ -1,0 +1,997 @@
+//! Typed sign-in: one entry point that runs `InitiateAuth` (or `AdminInitiateAuth`) and returns a
+//! [`SignInStep`]: signed in, or a challenge as its own variant with typed fields and a typed `respond`.
+//!
+//! `PASSWORD_VERIFIER` (SRP) and `DEVICE_SRP_AUTH` / `DEVICE_PASSWORD_VERIFIER` (a remembered device) are
+//! answered inside the flow; every other challenge comes back to the caller. A challenge this SDK does not
+//! know yet arrives as [`SignInStep::Other`], which can still be answered with raw responses.
+//!
+//! ```no_run
+//! # async fn demo(idp: cognito::idp::Client) -> Result<(), Box<dyn std::error::Error>> {
+//! use cognito::auth::SignInStep;
+//! let step = idp.sign_in("app-client-id").password_srp("us-east-1_Pool", "alice", "correct horse").await?;
+//! let signed_in = match step {
+//!     SignInStep::SignedIn(s) => s,
+//!     SignInStep::SoftwareTokenMfa(c) => match c.respond("123456").await? {
+//!         SignInStep::SignedIn(s) => s,
+//!         other => return Err(format!("unexpected {}", other.name()).into()),
+//!     },
+//!     other => return Err(format!("unexpected {}", other.name()).into()),
+//! };
+//! println!("expires at {:?}", signed_in.tokens.expires_at());
+//! # Ok(()) }
+//! ```
+//!
+//! SECRET_HASH: give the client the app client's secret (`idp::Client::with_app_client_secret`) and every
+//! step carries the right hash (after SRP, of the `USER_ID_FOR_SRP`).
+
+use std::collections::HashMap;
+use std::fmt;
+use std::time::SystemTime;
+
+use crate::auth::tokens::Tokens;
+use crate::idp::operation::{
+    AdminInitiateAuthError, AdminInitiateAuthOutput, AdminRespondToAuthChallengeError,
+    AdminRespondToAuthChallengeOutput, AssociateSoftwareTokenError, ConfirmDeviceError,
+    InitiateAuthError, InitiateAuthOutput, RespondToAuthChallengeError,
+    RespondToAuthChallengeOutput, UpdateDeviceStatusError, VerifySoftwareTokenError,
+};
+use crate::idp::types::{
+    AuthFlowType, AuthenticationResultType, ChallengeNameType, VerifySoftwareTokenResponseType,
+};
+use crate::Error;
+
+impl crate::idp::Client {
+    /// Starts a user sign-in for app client `client_id` (public-client calls: no AWS credentials needed).
+    pub fn sign_in(&self, client_id: impl Into<String>) -> SignIn {
+        SignIn {
+            flow: Flow::new(self.clone(), client_id.into(), None),
+        }
+    }
+
+    /// Starts a server-side sign-in (`AdminInitiateAuth`, signed with AWS credentials) in `user_pool_id`.
+    pub fn admin_sign_in(
+        &self,
+        user_pool_id: impl Into<String>,
+        client_id: impl Into<String>,
+    ) -> SignIn {
+        SignIn {
+            flow: Flow::new(self.clone(), client_id.into(), Some(user_pool_id.into())),
+        }
+    }
+}
+
+/// A sign-in being set up; pick the first factor with one of its `async` methods.
+#[derive(Debug)]
+#[must_use = "a sign-in starts when one of its methods is awaited"]
+pub struct SignIn {
+    flow: Flow,
+}
+
+impl SignIn {
+    /// Signs in as a device remembered earlier (see [`NewDevice::confirm`]): Cognito may then skip MFA, and
+    /// its `DEVICE_SRP_AUTH` challenge is answered inside the flow.
+    pub fn device(mut self, device: RememberedDevice) -> Self {
+        self.flow.device = Some(device);
+        self
+    }
+
+    /// Adds an entry to the `ClientMetadata` of every call (passed to your Lambda triggers).
+    pub fn client_metadata(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        self.flow.metadata.insert(key.into(), value.into());
+        self
+    }
+
+    /// Username and password sent to Cognito over TLS (`USER_PASSWORD_AUTH`, or
+    /// `ADMIN_USER_PASSWORD_AUTH` for an admin sign-in).
+    pub async fn password(
+        mut self,
+        username: &str,
+        password: &str,
+    ) -> Result<SignInStep, SignInError> {
+        self.flow.username = username.to_owned();
+        let flow = if self.flow.admin_pool.is_some() {
+            AuthFlowType::AdminUserPasswordAuth
+        } else {
+            AuthFlowType::UserPasswordAuth
+        };
+        let mut params = self.flow.base_parameters();
+        params.insert("PASSWORD".to_owned(), password.to_owned());
+        let out = self.flow.initiate(flow, params).await?;
+        self.flow.advance(out, None).await
+    }
+
+    /// Username and password proven with SRP (`USER_SRP_AUTH`): the password never leaves the process.
+    /// `user_pool_id` names the pool (`us-east-1_AbCdEf`), whose name part the proof hashes.
+    #[cfg(feature = "srp")]
+    pub async fn password_srp(
+        mut self,
+        user_pool_id: &str,
+        username: &str,
+        password: &str,
+    ) -> Result<SignInStep, SignInError> {
+        self.flow.username = username.to_owned();
+        let srp = crate::auth::srp::SrpClient::new(user_pool_id).map_err(SignInError::Srp)?;
+        let mut params = self.flow.base_parameters();
+        params.insert("SRP_A".to_owned(), srp.srp_a());
+        let out = self
+            .flow
+            .initiate(AuthFlowType::UserSrpAuth, params)
+            .await?;
+        self.flow.advance(out, Some((&srp, password))).await
+    }
+
+    /// Choice-based sign-in (`USER_AUTH`): Cognito answers with the first factors the user can use
+    /// ([`SignInStep::SelectChallenge`]), or goes straight to `preferred` when it is available.
+    pub async fn user_auth(
+        mut self,
+        username: &str,
+        preferred: Option<ChallengeNameType>,
+    ) -> Result<SignInStep, SignInError> {
+        self.flow.username = username.to_owned();
+        let mut params = self.flow.base_parameters();
+        if let Some(p) = preferred {
+            params.insert("PREFERRED_CHALLENGE".to_owned(), p.as_str().to_owned());
+        }
+        let out = self.flow.initiate(AuthFlowType::UserAuth, params).await?;
+        self.flow.advance(out, None).await
+    }
+
+    /// Custom authentication driven by your Lambda triggers (`CUSTOM_AUTH`).
+    pub async fn custom(mut self, username: &str) -> Result<SignInStep, SignInError> {
+        self.flow.username = username.to_owned();
+        let params = self.flow.base_parameters();
+        let out = self.flow.initiate(AuthFlowType::CustomAuth, params).await?;
+        self.flow.advance(out, None).await
+    }
+}
+
+/// A device that Cognito remembers for a user: save it after [`NewDevice::confirm`] and give it to
+/// [`SignIn::device`] next time. `Debug` does not show the device password.
+#[derive(Clone, PartialEq, Eq)]
+pub struct RememberedDevice {
+    /// `DeviceKey`.
+    pub device_key: String,
+    /// `DeviceGroupKey`.
+    pub device_group_key: String,
+    /// The random password generated at confirmation, needed for `DEVICE_SRP_AUTH`.
+    pub device_password: String,
+}
+
+impl fmt::Debug for RememberedDevice {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RememberedDevice")
+            .field("device_key", &self.device_key)
+            .field("device_group_key", &self.device_group_key)
+            .field("device_password", &"<redacted>")
+            .finish()
+    }
+}
+
+/// Where a sign-in stands.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum SignInStep {
+    /// Done: the user's tokens.
+    SignedIn(SignedIn),
+    /// `NEW_PASSWORD_REQUIRED`: the user must choose a new password (first sign-in of an admin-created
+    /// user).
+    NewPasswordRequired(NewPasswordRequired),
+    /// `SMS_MFA`: a code sent by SMS.
+    SmsMfa(CodeChallenge),
+    /// `SOFTWARE_TOKEN_MFA`: a code from the user's authenticator app.
+    SoftwareTokenMfa(CodeChallenge),
+    /// `EMAIL_OTP`: a code sent by e-mail.
+    EmailOtp(CodeChallenge),
+    /// `SMS_OTP`: a one-time code sent by SMS (passwordless `USER_AUTH`).
+    SmsOtp(CodeChallenge),
+    /// `SELECT_MFA_TYPE`: the user picks one of several MFA types.
+    SelectMfaType(SelectMfaType),
+    /// `MFA_SETUP`: the pool requires MFA and the user has none yet.
+    MfaSetup(MfaSetup),
+    /// `SELECT_CHALLENGE`: choice-based sign-in offers several first factors.
+    SelectChallenge(SelectChallenge),
+    /// `CUSTOM_CHALLENGE`: your Lambda triggers ask a question.
+    CustomChallenge(CustomChallenge),
+    /// `WEB_AUTHN`: a passkey assertion is needed.
+    WebAuthn(WebAuthnChallenge),
+    /// A challenge this version of the SDK does not handle; answer it with raw responses.
+    Other(OtherChallenge),
+}
+
+impl SignInStep {
+    /// The challenge name (`SIGNED_IN` when done).
+    pub fn name(&self) -> &str {
+        match self {
+            SignInStep::SignedIn(_) => "SIGNED_IN",
+            SignInStep::NewPasswordRequired(_) => "NEW_PASSWORD_REQUIRED",
+            SignInStep::SmsMfa(_) => "SMS_MFA",
+            SignInStep::SoftwareTokenMfa(_) => "SOFTWARE_TOKEN_MFA",
+            SignInStep::EmailOtp(_) => "EMAIL_OTP",
+            SignInStep::SmsOtp(_) => "SMS_OTP",
+            SignInStep::SelectMfaType(_) => "SELECT_MFA_TYPE",
+            SignInStep::MfaSetup(_) => "MFA_SETUP",
+            SignInStep::SelectChallenge(_) => "SELECT_CHALLENGE",
+            SignInStep::CustomChallenge(_) => "CUSTOM_CHALLENGE",
+            SignInStep::WebAuthn(_) => "WEB_AUTHN",
+            SignInStep::Other(o) => o.name.as_str(),
+        }
+    }
+
+    /// The tokens, when signed in.
+    pub fn into_signed_in(self) -> Option<SignedIn> {
+        match self {
+            SignInStep::SignedIn(s) => Some(s),
+            _ => None,
+        }
+    }
+}
+
+/// A finished sign-in.
+#[derive(Debug)]
+pub struct SignedIn {
+    /// The user's tokens.
+    pub tokens: Tokens,
+    /// Set when the pool tracks devices and this one is new: confirm it to remember it.
+    pub new_device: Option<NewDevice>,
+}
+
+/// A device Cognito saw for the first time; [`confirm`](NewDevice::confirm) it to remember it.
+#[derive(Debug, Clone)]
+pub struct NewDevice {
+    /// `DeviceKey`.
+    pub device_key: String,
+    /// `DeviceGroupKey`.
+    pub device_group_key: String,
+    #[cfg_attr(not(feature = "srp"), allow(dead_code))]
+    client: crate::idp::Client,
+}
+
+impl NewDevice {
+    /// `ConfirmDevice` with a freshly generated device password and SRP verifier, then, when `remember`,
+    /// `UpdateDeviceStatus` to `remembered`. Returns what to save for later sign-ins.
+    #[cfg(feature = "srp")]
+    pub async fn confirm(
+        &self,
+        access_token: &str,
+        device_name: &str,
+        remember: bool,
+    ) -> Result<RememberedDevice, SignInError> {
+        let verifier =
+            crate::auth::srp::new_device_verifier(&self.device_group_key, &self.device_key)
+                .map_err(SignInError::Srp)?;
+        self.client
+            .confirm_device()
+            .access_token(access_token)
+            .device_key(self.device_key.clone())
+            .device_name(device_name)
+            .device_secret_verifier_config(verifier.secret_verifier_config())
+            .send()
+            .await
+            .map_err(SignInError::ConfirmDevice)?;
+        if remember {
+            self.client
+                .update_device_status()
+                .access_token(access_token)
+                .device_key(self.device_key.clone())
+                .device_remembered_status(crate::idp::types::DeviceRememberedStatusType::Remembered)
+                .send()
+                .await
+                .map_err(SignInError::UpdateDeviceStatus)?;
+        }
+        Ok(RememberedDevice {
+            device_key: self.device_key.clone(),
+            device_group_key: self.device_group_key.clone(),
+            device_password: verifier.device_password.expose().to_owned(),
+        })
+    }
+}
+
+/// `NEW_PASSWORD_REQUIRED`.
+#[derive(Debug)]
+pub struct NewPasswordRequired {
+    /// Attributes the user must give with the new password (`requiredAttributes`, without the
+    /// `userAttributes.` prefix).
+    pub required_attributes: Vec<String>,
+    /// The user's current attributes (`userAttributes`).
+    pub user_attributes: HashMap<String, String>,
+    challenge: Challenge,
+}
+
+impl NewPasswordRequired {
+    /// Sets the new password, with values for the required attributes (`("name", "Alice")`).
+    pub async fn respond<K, V>(
+        self,
+        new_password: &str,
+        attributes: impl IntoIterator<Item = (K, V)>,
+    ) -> Result<SignInStep, SignInError>
+    where
+        K: AsRef<str>,
+        V: Into<String>,
+    {
+        let mut responses = HashMap::from([("NEW_PASSWORD".to_owned(), new_password.to_owned())]);
+        for (k, v) in attributes {
+            responses.insert(format!("userAttributes.{}", k.as_ref()), v.into());
+        }
+        self.challenge.respond(responses).await
+    }
+}
+
+/// A challenge answered with a code: `SMS_MFA`, `SOFTWARE_TOKEN_MFA`, `EMAIL_OTP` or `SMS_OTP`.
+#[derive(Debug)]
+pub struct CodeChallenge {
+    /// Where the code went (`CODE_DELIVERY_DESTINATION`, masked), if Cognito says.
+    pub destination: Option<String>,
+    /// How it went (`CODE_DELIVERY_DELIVERY_MEDIUM`), if Cognito says.
+    pub delivery_medium: Option<String>,
+    challenge: Challenge,
+}
+
+impl CodeChallenge {
+    /// Answers with the code the user received.
+    pub async fn respond(self, code: &str) -> Result<SignInStep, SignInError> {
+        let key = match &self.challenge.name {
+            ChallengeNameType::SmsMfa => "SMS_MFA_CODE",
+            ChallengeNameType::SoftwareTokenMfa => "SOFTWARE_TOKEN_MFA_CODE",
+            ChallengeNameType::EmailOtp => "EMAIL_OTP_CODE",
+            _ => "SMS_OTP_CODE",
+        };
+        self.challenge
+            .respond(HashMap::from([(key.to_owned(), code.to_owned())]))
+            .await
+    }
+}
+
+/// `SELECT_MFA_TYPE`.
+#[derive(Debug)]
+pub struct SelectMfaType {
+    /// The MFA types the user can choose (`MFAS_CAN_CHOOSE`).
+    pub options: Vec<ChallengeNameType>,
+    challenge: Challenge,
+}
+
+impl SelectMfaType {
+    /// Picks one of [`options`](Self::options); Cognito then sends that challenge.
+    pub async fn respond(self, choice: ChallengeNameType) -> Result<SignInStep, SignInError> {
+        self.challenge
+            .respond(HashMap::from([(
+                "ANSWER".to_owned(),
+                choice.as_str().to_owned(),
+            )]))
+            .await
+    }
+}
+
+/// `MFA_SETUP`: associate an authenticator app (TOTP) or an e-mail address, then answer.
+#[derive(Debug)]
+pub struct MfaSetup {
+    /// The MFA types the user may set up (`MFAS_CAN_SETUP`).
+    pub options: Vec<String>,
+    challenge: Challenge,
+}
+
+impl MfaSetup {
+    /// `AssociateSoftwareToken`: the TOTP secret to show the user (as a QR code or text).
+    pub async fn associate_software_token(&mut self) -> Result<TotpSecret, SignInError> {
+        let out = self
+            .challenge
+            .flow
+            .client
+            .associate_software_token()
+            .session(self.challenge.session.clone())
+            .send()
+            .await
+            .map_err(SignInError::AssociateSoftwareToken)?;
+        if let Some(s) = out.session {
+            self.challenge.session = s;
+        }
+        let secret = out.secret_code.ok_or_else(|| {
+            SignInError::Malformed("AssociateSoftwareToken without SecretCode".into())
+        })?;
+        Ok(TotpSecret(secret))
+    }
+
+    /// `VerifySoftwareToken` with a code from the app, then answers `MFA_SETUP`.
+    pub async fn verify_software_token(
+        mut self,
+        code: &str,
+        friendly_name: Option<&str>,
+    ) -> Result<SignInStep, SignInError> {
+        let mut call = self
+            .challenge
+            .flow
+            .client
+            .verify_software_token()
+            .session(self.challenge.session.clone())
+            .user_code(code);
+        if let Some(name) = friendly_name {
+            call = call.friendly_device_name(name);
+        }
+        let out = call
+            .send()
+            .await
+            .map_err(SignInError::VerifySoftwareToken)?;
+        if out.status != Some(VerifySoftwareTokenResponseType::Success) {
+            return Err(SignInError::CodeMismatch);
+        }
+        if let Some(s) = out.session {
+            self.challenge.session = s;
+        }
+        self.challenge.respond(HashMap::new()).await
+    }
+
+    /// Sets up e-mail MFA with `email` (pools with e-mail MFA).
+    pub async fn respond_email(self, email: &str) -> Result<SignInStep, SignInError> {
+        self.challenge
+            .respond(HashMap::from([("EMAIL".to_owned(), email.to_owned())]))
+            .await
+    }
+}
+
+/// A TOTP secret (base32). `Debug` does not show it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct TotpSecret(String);
+
+impl TotpSecret {
+    /// The secret, base32.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
+    /// An `otpauth://` URI for authenticator apps (render it as a QR code).
+    pub fn otpauth_uri(&self, issuer: &str, account: &str) -> String {
+        let enc = |s: &str| {
+            percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC).to_string()
+        };
+        format!(
+            "otpauth://totp/{}:{}?secret={}&issuer={}",
+            enc(issuer),
+            enc(account),
+            self.0,
+            enc(issuer)
+        )
+    }
+}
+
+impl fmt::Debug for TotpSecret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("TotpSecret(<redacted>)")
+    }
+}
+
+/// `SELECT_CHALLENGE`: choice-based sign-in offers first factors.
+#[derive(Debug)]
+pub struct SelectChallenge {
+    /// What the user can choose (`AvailableChallenges`).
+    pub available: Vec<ChallengeNameType>,
+    challenge: Challenge,
+}
+
+impl SelectChallenge {
+    /// Chooses the password (`PASSWORD`), sent over TLS.
+    pub async fn password(self, password: &str) -> Result<SignInStep, SignInError> {
+        let responses = HashMap::from([
+            ("ANSWER".to_owned(), "PASSWORD".to_owned()),
+            ("PASSWORD".to_owned(), password.to_owned()),
+        ]);
+        self.challenge.respond(responses).await
+    }
+
+    /// Chooses the password proven with SRP (`PASSWORD_SRP`).
+    #[cfg(feature = "srp")]
+    pub async fn password_srp(
+        self,
+        user_pool_id: &str,
+        password: &str,
+    ) -> Result<SignInStep, SignInError> {
+        let srp = crate::auth::srp::SrpClient::new(user_pool_id).map_err(SignInError::Srp)?;
+        let responses = HashMap::from([
+            ("ANSWER".to_owned(), "PASSWORD_SRP".to_owned()),
+            ("SRP_A".to_owned(), srp.srp_a()),
+        ]);
+        let out = self.challenge.send(responses).await?;
+        self.challenge
+            .flow
+            .advance(out, Some((&srp, password)))
+            .await
+    }
+
+    /// Chooses another factor (`EMAIL_OTP`, `SMS_OTP`, `WEB_AUTHN`); Cognito then sends its challenge.
+    pub async fn choose(self, choice: ChallengeNameType) -> Result<SignInStep, SignInError> {
+        self.challenge
+            .respond(HashMap::from([(
+                "ANSWER".to_owned(),
+                choice.as_str().to_owned(),
+            )]))
+            .await
+    }
+}
+
+/// `CUSTOM_CHALLENGE`.
+#[derive(Debug)]
+pub struct CustomChallenge {
+    /// The challenge's parameters, as your Lambda trigger set them.
+    pub parameters: HashMap<String, String>,
+    challenge: Challenge,
+}
+
+impl CustomChallenge {
+    /// Answers with `answer` (`ANSWER`).
+    pub async fn respond(self, answer: &str) -> Result<SignInStep, SignInError> {
+        self.challenge
+            .respond(HashMap::from([("ANSWER".to_owned(), answer.to_owned())]))
+            .await
+    }
+}
+
+/// `WEB_AUTHN`: a passkey assertion.
+#[derive(Debug)]
+pub struct WebAuthnChallenge {
+    /// `CREDENTIAL_REQUEST_OPTIONS`: JSON for the authenticator (`navigator.credentials.get`).
+    pub credential_request_options: Option<String>,
+    challenge: Challenge,
+}
+
+impl WebAuthnChallenge {
+    /// Answers with the authenticator's assertion, JSON-encoded (`CREDENTIAL`).
+    pub async fn respond(self, credential_json: &str) -> Result<SignInStep, SignInError> {
+        self.challenge
+            .respond(HashMap::from([(
+                "CREDENTIAL".to_owned(),
+                credential_json.to_owned(),
+            )]))
+            .await
+    }
+}
+
+/// A challenge the SDK does not model; answer it with raw responses.
+#[derive(Debug)]
+pub struct OtherChallenge {
+    /// The challenge name.
+    pub name: String,
+    /// Its parameters.
+    pub parameters: HashMap<String, String>,
+    challenge: Challenge,
+}
+
+impl OtherChallenge {
+    /// Answers with `responses` (`USERNAME` and `SECRET_HASH` are added when missing).
+    pub async fn respond(
+        self,
+        responses: HashMap<String, String>,
+    ) -> Result<SignInStep, SignInError> {
+        self.challenge.respond(responses).await
+    }
+}
+
+/// Why a sign-in step failed.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum SignInError {
+    /// `InitiateAuth` failed.
+    #[error("{0}")]
+    InitiateAuth(#[source] Error<InitiateAuthError>),
+    /// `AdminInitiateAuth` failed.
+    #[error("{0}")]
+    AdminInitiateAuth(#[source] Error<AdminInitiateAuthError>),
+    /// `RespondToAuthChallenge` failed.
+    #[error("{0}")]
+    RespondToAuthChallenge(#[source] Error<RespondToAuthChallengeError>),
+    /// `AdminRespondToAuthChallenge` failed.
+    #[error("{0}")]
+    AdminRespondToAuthChallenge(#[source] Error<AdminRespondToAuthChallengeError>),
+    /// `AssociateSoftwareToken` failed.
+    #[error("{0}")]
+    AssociateSoftwareToken(#[source] Error<AssociateSoftwareTokenError>),
+    /// `VerifySoftwareToken` failed.
+    #[error("{0}")]
+    VerifySoftwareToken(#[source] Error<VerifySoftwareTokenError>),
+    /// `VerifySoftwareToken` did not accept the code.
+    #[error("the authenticator code was not accepted")]
+    CodeMismatch,
+    /// `ConfirmDevice` failed.
+    #[error("{0}")]
+    ConfirmDevice(#[source] Error<ConfirmDeviceError>),
+    /// `UpdateDeviceStatus` failed.
+    #[error("{0}")]
+    UpdateDeviceStatus(#[source] Error<UpdateDeviceStatusError>),
+    /// The SRP computation failed (bad values from the server).
+    #[cfg(feature = "srp")]
+    #[error("SRP: {0}")]
+    Srp(#[source] crate::auth::srp::SrpError),
+    /// The service asked for something this flow cannot answer (`PASSWORD_VERIFIER` outside SRP,
+    /// `DEVICE_SRP_AUTH` with no remembered device).
+    #[error("unexpected challenge {0}")]
+    UnexpectedChallenge(String),
+    /// The service's answer lacks what the step needs (no session, no tokens).
+    #[error("malformed answer: {0}")]
+    Malformed(String),
+}
+
+impl SignInError {
+    /// The service's error code (`NotAuthorizedException`, `CodeMismatchException`, …), whatever call
+    /// failed.
+    pub fn code(&self) -> Option<&str> {
+        match self {
+            SignInError::InitiateAuth(e) => e.code(),
+            SignInError::AdminInitiateAuth(e) => e.code(),
+            SignInError::RespondToAuthChallenge(e) => e.code(),
+            SignInError::AdminRespondToAuthChallenge(e) => e.code(),
+            SignInError::AssociateSoftwareToken(e) => e.code(),
+            SignInError::VerifySoftwareToken(e) => e.code(),
+            SignInError::ConfirmDevice(e) => e.code(),
+            SignInError::UpdateDeviceStatus(e) => e.code(),
+            _ => None,
+        }
+    }
+}
+
+/// What every flow call shares.
+#[derive(Clone)]
+struct Flow {
+    client: crate::idp::Client,
+    client_id: String,
+    admin_pool: Option<String>,
+    /// The name the user is known by in responses: as given, then `USER_ID_FOR_SRP` / `USERNAME` from
+    /// the challenges.
+    username: String,
+    device: Option<RememberedDevice>,
+    metadata: HashMap<String, String>,
+}
+
+impl fmt::Debug for Flow {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Flow")
+            .field("client_id", &self.client_id)
+            .field("admin_pool", &self.admin_pool)
+            .field("username", &crate::primitives::REDACTED)
+            .field("device", &self.device)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The parts of the four auth outputs that the flow reads.
+struct AuthAnswer {
+    challenge_name: Option<ChallengeNameType>,
+    session: Option<String>,
+    parameters: HashMap<String, String>,
+    result: Option<AuthenticationResultType>,
+    available: Vec<ChallengeNameType>,
+}
+
+macro_rules! auth_answer_from {
+    ($($output:ty),*) => {$(
+        impl From<$output> for AuthAnswer {
+            fn from(o: $output) -> AuthAnswer {
+                AuthAnswer {
+                    challenge_name: o.challenge_name,
+                    session: o.session,
+                    parameters: o.challenge_parameters.unwrap_or_default(),
+                    result: o.authentication_result,
+                    available: o.available_challenges.unwrap_or_default(),
+                }
+            }
+        }
+    )*};
+}
+
+auth_answer_from!(
+    InitiateAuthOutput,
+    AdminInitiateAuthOutput,
+    RespondToAuthChallengeOutput,
+    AdminRespondToAuthChallengeOutput
+);
+
+impl Flow {
+    fn new(client: crate::idp::Client, client_id: String, admin_pool: Option<String>) -> Flow {
+        Flow {
+            client,
+            client_id,
+            admin_pool,
+            username: String::new(),
+            device: None,
+            metadata: HashMap::new(),
+        }
+    }
+
+    /// `USERNAME`, and `DEVICE_KEY` for a remembered device (`SECRET_HASH` is added by the client).
+    fn base_parameters(&self) -> HashMap<String, String> {
+        let mut params = HashMap::from([("USERNAME".to_owned(), self.username.clone())]);
+        if let Some(d) = &self.device {
+            params.insert("DEVICE_KEY".to_owned(), d.device_key.clone());
+        }
+        params
+    }
+
+    fn metadata(&self) -> Option<HashMap<String, String>> {
+        (!self.metadata.is_empty()).then(|| self.metadata.clone())
+    }
+
+    async fn initiate(
+        &self,
+        flow: AuthFlowType,
+        params: HashMap<String, String>,
+    ) -> Result<AuthAnswer, SignInError> {
+        match &self.admin_pool {
+            None => self
+                .client
+                .initiate_auth()
+                .client_id(self.client_id.clone())
+                .auth_flow(flow)
+                .set_auth_parameters(Some(params))
+                .set_client_metadata(self.metadata())
+                .send()
+                .await
+                .map(AuthAnswer::from)
+                .map_err(SignInError::InitiateAuth),
+            Some(pool) => self
+                .client
+                .admin_initiate_auth()
+                .user_pool_id(pool.clone())
+                .client_id(self.client_id.clone())
+                .auth_flow(flow)
+                .set_auth_parameters(Some(params))
+                .set_client_metadata(self.metadata())
+                .send()
+                .await
+                .map(AuthAnswer::from)
+                .map_err(SignInError::AdminInitiateAuth),
+        }
+    }
+
+    async fn respond(
+        &self,
+        name: ChallengeNameType,
+        session: String,
+        mut responses: HashMap<String, String>,
+    ) -> Result<AuthAnswer, SignInError> {
+        responses
+            .entry("USERNAME".to_owned())
+            .or_insert_with(|| self.username.clone());
+        if let Some(d) = &self.device {
+            responses
+                .entry("DEVICE_KEY".to_owned())
+                .or_insert_with(|| d.device_key.clone());
+        }
+        match &self.admin_pool {
+            None => self
+                .client
+                .respond_to_auth_challenge()
+                .client_id(self.client_id.clone())
+                .challenge_name(name)
+                .session(session)
+                .set_challenge_responses(Some(responses))
+                .set_client_metadata(self.metadata())
+                .send()
+                .await
+                .map(AuthAnswer::from)
+                .map_err(SignInError::RespondToAuthChallenge),
+            Some(pool) => self
+                .client
+                .admin_respond_to_auth_challenge()
+                .user_pool_id(pool.clone())
+                .client_id(self.client_id.clone())
+                .challenge_name(name)
+                .session(session)
+                .set_challenge_responses(Some(responses))
+                .set_client_metadata(self.metadata())
+                .send()
+                .await
+                .map(AuthAnswer::from)
+                .map_err(SignInError::AdminRespondToAuthChallenge),
+        }
+    }
+
+    /// Turns an answer into a step, answering SRP and device challenges on the way.
+    #[cfg_attr(not(feature = "srp"), allow(unused_mut, clippy::never_loop))]
+    async fn advance(
+        mut self,
+        mut answer: AuthAnswer,
+        #[cfg(feature = "srp")] srp: Option<(&crate::auth::srp::SrpClient, &str)>,
+        #[cfg(not(feature = "srp"))] _srp: Option<((), &str)>,
+    ) -> Result<SignInStep, SignInError> {
+        #[cfg(feature = "srp")]
+        let mut device_srp: Option<crate::auth::srp::DeviceSrpClient> = None;
+        loop {
+            let issued = SystemTime::now();
+            if let Some(result) = &answer.result {
+                let tokens = Tokens::from_result(result, issued).ok_or_else(|| {
+                    SignInError::Malformed("AuthenticationResult without AccessToken".into())
+                })?;
+                let new_device = result.new_device_metadata.as_ref().and_then(|m| {
+                    Some(NewDevice {
+                        device_key: m.device_key.clone()?,
+                        device_group_key: m.device_group_key.clone()?,
+                        client: self.client.clone(),
+                    })
+                });
+                return Ok(SignInStep::SignedIn(SignedIn { tokens, new_device }));
+            }
+            let name = answer
+                .challenge_name
+                .clone()
+                .ok_or_else(|| SignInError::Malformed("neither tokens nor a challenge".into()))?;
+            if let Some(u) = answer
+                .parameters
+                .get("USER_ID_FOR_SRP")
+                .or_else(|| answer.parameters.get("USERNAME"))
+            {
+                self.username = u.clone();
+            }
+            let session = answer.session.clone().unwrap_or_default();
+            match name {
+                #[cfg(feature = "srp")]
+                ChallengeNameType::PasswordVerifier => {
+                    let (client, password) = srp.ok_or_else(|| {
+                        SignInError::UnexpectedChallenge("PASSWORD_VERIFIER".into())
+                    })?;
+                    let challenge = crate::auth::srp::PasswordVerifierChallenge::from_parameters(
+                        &answer.parameters,
+                    )
+                    .map_err(SignInError::Srp)?;
+                    let response = client
+                        .password_verifier(&challenge, password, SystemTime::now())
+                        .map_err(SignInError::Srp)?;
+                    self.username = response.username.clone();
+                    answer = self
+                        .respond(name, session, response.into_challenge_responses())
+                        .await?;
+                }
+                #[cfg(feature = "srp")]
+                ChallengeNameType::DeviceSrpAuth => {
+                    let device = self.device.clone().ok_or_else(|| {
+                        SignInError::UnexpectedChallenge(
+                            "DEVICE_SRP_AUTH without a remembered device".into(),
+                        )
+                    })?;
+                    let client = crate::auth::srp::DeviceSrpClient::new(
+                        &device.device_group_key,
+                        &device.device_key,
+                    )
+                    .map_err(SignInError::Srp)?;
+                    let responses = client.device_srp_auth_responses(&self.username);
+                    device_srp = Some(client);
+                    answer = self.respond(name, session, responses).await?;
+                }
+                #[cfg(feature = "srp")]
+                ChallengeNameType::DevicePasswordVerifier => {
+                    let (client, device) = match (&device_srp, &self.device) {
+                        (Some(c), Some(d)) => (c, d),
+                        _ => {
+                            return Err(SignInError::UnexpectedChallenge(
+                                "DEVICE_PASSWORD_VERIFIER".into(),
+                            ))
+                        }
+                    };
+                    let challenge =
+                        crate::auth::srp::DevicePasswordVerifierChallenge::from_parameters(
+                            &answer.parameters,
+                        )
+                        .map_err(SignInError::Srp)?;
+                    let response = client
+                        .password_verifier(&challenge, &device.device_password, SystemTime::now())
+                        .map_err(SignInError::Srp)?;
+                    answer = self
+                        .respond(name, session, response.into_challenge_responses())
+                        .await?;
+                }
+                other => return Ok(self.step(other, session, answer)),
+            }
+        }
+    }
+
+    /// A challenge the caller answers.
+    fn step(self, name: ChallengeNameType, session: String, answer: AuthAnswer) -> SignInStep {
+        let params = answer.parameters;
+        let challenge = Challenge {
+            flow: self,
+            name: name.clone(),
+            session,
+        };
+        let code = |challenge| CodeChallenge {
+            destination: params.get("CODE_DELIVERY_DESTINATION").cloned(),
+            delivery_medium: params.get("CODE_DELIVERY_DELIVERY_MEDIUM").cloned(),
+            challenge,
+        };
+        let json_list = |key: &str| -> Vec<String> {
+            params
+                .get(key)
+                .and_then(|v| serde_json::from_str::<Vec<String>>(v).ok())
+                .unwrap_or_default()
+        };
+        match name {
+            ChallengeNameType::NewPasswordRequired => {
+                SignInStep::NewPasswordRequired(NewPasswordRequired {
+                    required_attributes: json_list("requiredAttributes")
+                        .into_iter()
+                        .map(|a| {
+                            a.strip_prefix("userAttributes.")
+                                .map(str::to_owned)
+                                .unwrap_or(a)
+                        })
+                        .collect(),
+                    user_attributes: params
+                        .get("userAttributes")
+                        .and_then(|v| {
+                            serde_json::from_str::<HashMap<String, serde_json::Value>>(v).ok()
+                        })
+                        .map(|m| {
+                            m.into_iter()
+                                .map(|(k, v)| {
+                                    (
+                                        k,
+                                        v.as_str()
+                                            .map(str::to_owned)
+                                            .unwrap_or_else(|| v.to_string()),
+                                    )
+                                })
+                                .collect()
+                        })
+                        .unwrap_or_default(),
+                    challenge,
+                })
+            }
+            ChallengeNameType::SmsMfa => SignInStep::SmsMfa(code(challenge)),
+            ChallengeNameType::SoftwareTokenMfa => SignInStep::SoftwareTokenMfa(code(challenge)),
+            ChallengeNameType::EmailOtp => SignInStep::EmailOtp(code(challenge)),
+            ChallengeNameType::SmsOtp => SignInStep::SmsOtp(code(challenge)),
+            ChallengeNameType::SelectMfaType => SignInStep::SelectMfaType(SelectMfaType {
+                options: json_list("MFAS_CAN_CHOOSE")
+                    .into_iter()
+                    .map(ChallengeNameType::from)
+                    .collect(),
+                challenge,
+            }),
+            ChallengeNameType::MfaSetup => SignInStep::MfaSetup(MfaSetup {
+                options: json_list("MFAS_CAN_SETUP"),
+                challenge,
+            }),
+            ChallengeNameType::SelectChallenge => SignInStep::SelectChallenge(SelectChallenge {
+                available: answer.available,
+                challenge,
+            }),
+            ChallengeNameType::CustomChallenge => SignInStep::CustomChallenge(CustomChallenge {
+                parameters: params,
+                challenge,
+            }),
+            ChallengeNameType::WebAuthn => SignInStep::WebAuthn(WebAuthnChallenge {
+                credential_request_options: params.get("CREDENTIAL_REQUEST_OPTIONS").cloned(),
+                challenge,
+            }),
+            other => SignInStep::Other(OtherChallenge {
+                name: other.as_str().to_owned(),
+                parameters: params,
+                challenge,
+            }),
+        }
+    }
+}
+
+/// A pending challenge: the flow, its name and its session.
+struct Challenge {
+    flow: Flow,
+    name: ChallengeNameType,
+    session: String,
+}
+
+impl fmt::Debug for Challenge {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Challenge")
+            .field("name", &self.name)
+            .field("session", &crate::primitives::REDACTED)
+            .field("flow", &self.flow)
+            .finish()
+    }
+}
+
+impl Challenge {
+    async fn send(&self, responses: HashMap<String, String>) -> Result<AuthAnswer, SignInError> {
+        self.flow
+            .respond(self.name.clone(), self.session.clone(), responses)
+            .await
+    }
+
+    async fn respond(self, responses: HashMap<String, String>) -> Result<SignInStep, SignInError> {
+        let out = self.send(responses).await?;
+        self.flow.advance(out, None).await
+    }
+}

@@ -1,0 +1,269 @@
+//! [`Tokens`]: what a sign-in yields — ID, access and refresh tokens with their expiry — and what can be
+//! done with them: refresh (`REFRESH_TOKEN_AUTH`, or `GetTokensFromRefreshToken` for refresh-token
+//! rotation), global sign-out and revocation.
+
+use std::fmt;
+use std::time::{Duration, SystemTime};
+
+use base64::Engine as _;
+
+use crate::idp::operation::{
+    GetTokensFromRefreshTokenError, GlobalSignOutError, InitiateAuthError, RevokeTokenError,
+};
+use crate::idp::types::{AuthFlowType, AuthenticationResultType};
+use crate::Error;
+
+/// The tokens of a signed-in user. `Debug` shows which tokens are present and when they expire, never
+/// the tokens.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Tokens {
+    id_token: Option<String>,
+    access_token: String,
+    refresh_token: Option<String>,
+    token_type: Option<String>,
+    expires_at: SystemTime,
+}
+
+impl Tokens {
+    /// Tokens from an `AuthenticationResult`, issued at `issued_at`. `None` without an access token.
+    pub fn from_result(result: &AuthenticationResultType, issued_at: SystemTime) -> Option<Tokens> {
+        let access_token = result.access_token.clone()?;
+        let lifetime = Duration::from_secs(result.expires_in.map_or(3600, |s| s.max(0) as u64));
+        Some(Tokens {
+            id_token: result.id_token.clone(),
+            access_token,
+            refresh_token: result.refresh_token.clone(),
+            token_type: result.token_type.clone(),
+            expires_at: issued_at + lifetime,
+        })
+    }
+
+    /// The ID token (a JWT with the user's attributes), when the scopes asked for one.
+    pub fn id_token(&self) -> Option<&str> {
+        self.id_token.as_deref()
+    }
+
+    /// The access token (a JWT), for calls such as `GetUser` and for your own APIs.
+    pub fn access_token(&self) -> &str {
+        &self.access_token
+    }
+
+    /// The refresh token, if the flow issued one.
+    pub fn refresh_token(&self) -> Option<&str> {
+        self.refresh_token.as_deref()
+    }
+
+    /// The token type (`Bearer`).
+    pub fn token_type(&self) -> Option<&str> {
+        self.token_type.as_deref()
+    }
+
+    /// When the ID and access tokens expire.
+    pub fn expires_at(&self) -> SystemTime {
+        self.expires_at
+    }
+
+    /// Whether the ID and access tokens expire within `margin` from now.
+    pub fn expires_within(&self, margin: Duration) -> bool {
+        SystemTime::now() + margin >= self.expires_at
+    }
+
+    /// The `username` claim of the access token: the user's name in the pool (for pools that sign in with
+    /// an e-mail alias, the `sub`), which `SECRET_HASH` needs when refreshing. Read without verifying the
+    /// token: it only picks the name to hash.
+    pub fn username(&self) -> Option<String> {
+        let payload = self.access_token.split('.').nth(1)?;
+        let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(payload.trim_end_matches('='))
+            .ok()?;
+        let claims: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
+        claims
+            .get("username")
+            .or_else(|| claims.get("cognito:username"))
+            .and_then(|v| v.as_str())
+            .map(str::to_owned)
+    }
+
+    /// New ID and access tokens from the refresh token, with `REFRESH_TOKEN_AUTH`. The refresh token is
+    /// kept (Cognito does not issue a new one this way). For an app client with a secret (see
+    /// `idp::Client::with_app_client_secret`) `SECRET_HASH` is computed from the access token's
+    /// `username`; `device_key` is needed when the pool tracks devices and this one is remembered.
+    pub async fn refresh(
+        &self,
+        client: &crate::idp::Client,
+        client_id: &str,
+        device_key: Option<&str>,
+    ) -> Result<Tokens, RefreshError> {
+        let refresh_token = self
+            .refresh_token
+            .clone()
+            .ok_or(RefreshError::NoRefreshToken)?;
+        let mut builder = client
+            .initiate_auth()
+            .client_id(client_id)
+            .auth_flow(AuthFlowType::RefreshTokenAuth)
+            .auth_parameters("REFRESH_TOKEN", refresh_token.clone());
+        if let Some(app) = client.app_client().filter(|a| a.client_id() == client_id) {
+            let username = self.username().ok_or(RefreshError::NoUsername)?;
+            builder = builder.auth_parameters("SECRET_HASH", app.secret_hash(&username));
+        }
+        if let Some(key) = device_key {
+            builder = builder.auth_parameters("DEVICE_KEY", key);
+        }
+        let issued = SystemTime::now();
+        let out = builder.send().await.map_err(RefreshError::InitiateAuth)?;
+        let result = out.authentication_result.ok_or(RefreshError::NoTokens)?;
+        let mut tokens = Tokens::from_result(&result, issued).ok_or(RefreshError::NoTokens)?;
+        if tokens.refresh_token.is_none() {
+            tokens.refresh_token = Some(refresh_token);
+        }
+        Ok(tokens)
+    }
+
+    /// New tokens with `GetTokensFromRefreshToken`, for app clients with refresh-token rotation: the
+    /// answer carries a new refresh token, which replaces this one. The app client's secret, if the client
+    /// was given one, is sent as `ClientSecret`.
+    pub async fn refresh_with_rotation(
+        &self,
+        client: &crate::idp::Client,
+        client_id: &str,
+        device_key: Option<&str>,
+    ) -> Result<Tokens, RefreshError> {
+        let refresh_token = self
+            .refresh_token
+            .clone()
+            .ok_or(RefreshError::NoRefreshToken)?;
+        let mut builder = client
+            .get_tokens_from_refresh_token()
+            .client_id(client_id)
+            .refresh_token(refresh_token.clone());
+        if let Some(key) = device_key {
+            builder = builder.device_key(key);
+        }
+        let issued = SystemTime::now();
+        let out = builder
+            .send()
+            .await
+            .map_err(RefreshError::GetTokensFromRefreshToken)?;
+        let result = out.authentication_result.ok_or(RefreshError::NoTokens)?;
+        let mut tokens = Tokens::from_result(&result, issued).ok_or(RefreshError::NoTokens)?;
+        if tokens.refresh_token.is_none() {
+            tokens.refresh_token = Some(refresh_token);
+        }
+        Ok(tokens)
+    }
+
+    /// Signs the user out of every device (`GlobalSignOut`): every refresh token of the user stops working
+    /// and the access tokens are rejected by Cognito's own APIs.
+    pub async fn global_sign_out(
+        &self,
+        client: &crate::idp::Client,
+    ) -> Result<(), Error<GlobalSignOutError>> {
+        client
+            .global_sign_out()
+            .access_token(self.access_token.clone())
+            .send()
+            .await
+            .map(|_| ())
+    }
+
+    /// Revokes the refresh token (`RevokeToken`) and the access tokens issued with it.
+    pub async fn revoke(
+        &self,
+        client: &crate::idp::Client,
+        client_id: &str,
+    ) -> Result<(), RevokeError> {
+        let token = self
+            .refresh_token
+            .clone()
+            .ok_or(RevokeError::NoRefreshToken)?;
+        client
+            .revoke_token()
+            .client_id(client_id)
+            .token(token)
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(RevokeError::RevokeToken)
+    }
+}
+
+impl fmt::Debug for Tokens {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let present = |t: bool| if t { "<redacted>" } else { "<none>" };
+        f.debug_struct("Tokens")
+            .field("id_token", &present(self.id_token.is_some()))
+            .field("access_token", &"<redacted>")
+            .field("refresh_token", &present(self.refresh_token.is_some()))
+            .field("token_type", &self.token_type)
+            .field("expires_at", &crate::DateTime::from(self.expires_at))
+            .finish()
+    }
+}
+
+/// Why [`Tokens::refresh`] or [`Tokens::refresh_with_rotation`] failed.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum RefreshError {
+    /// These tokens have no refresh token.
+    #[error("no refresh token to refresh with")]
+    NoRefreshToken,
+    /// The app client has a secret, and the access token carries no `username` to hash.
+    #[error("cannot compute SECRET_HASH: the access token has no username claim")]
+    NoUsername,
+    /// `InitiateAuth` (`REFRESH_TOKEN_AUTH`) failed.
+    #[error("refresh failed: {0}")]
+    InitiateAuth(#[source] Error<InitiateAuthError>),
+    /// `GetTokensFromRefreshToken` failed.
+    #[error("refresh failed: {0}")]
+    GetTokensFromRefreshToken(#[source] Error<GetTokensFromRefreshTokenError>),
+    /// The service answered without tokens.
+    #[error("the service answered without tokens")]
+    NoTokens,
+}
+
+/// Why [`Tokens::revoke`] failed.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum RevokeError {
+    /// These tokens have no refresh token.
+    #[error("no refresh token to revoke")]
+    NoRefreshToken,
+    /// `RevokeToken` failed.
+    #[error("revocation failed: {0}")]
+    RevokeToken(#[source] Error<RevokeTokenError>),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn jwt(payload: &str) -> String {
+        let enc = |s: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(s);
+        format!("{}.{}.sig", enc(r#"{"alg":"RS256"}"#), enc(payload))
+    }
+
+    #[test]
+    fn tokens_come_from_results_and_hide_in_debug() {
+        let result = AuthenticationResultType {
+            access_token: Some(jwt(r#"{"username":"uuid-1","token_use":"access"}"#)),
+            id_token: Some("id.secret.token".into()),
+            refresh_token: Some("refresh-secret".into()),
+            expires_in: Some(60),
+            token_type: Some("Bearer".into()),
+            ..Default::default()
+        };
+        let now = SystemTime::now();
+        let t = Tokens::from_result(&result, now).expect("tokens");
+        assert_eq!(t.expires_at(), now + Duration::from_secs(60));
+        assert!(t.expires_within(Duration::from_secs(120)));
+        assert!(!t.expires_within(Duration::from_secs(1)));
+        assert_eq!(t.username().as_deref(), Some("uuid-1"));
+        let debug = format!("{t:?}");
+        assert!(
+            !debug.contains("secret") && !debug.contains(t.access_token()),
+            "{debug}"
+        );
+        assert!(Tokens::from_result(&AuthenticationResultType::default(), now).is_none());
+    }
+}
