@@ -1,0 +1,366 @@
+//! The JWKS of one URI: fetched on first use, cached, refetched when a token names an unknown
+//! key id (at most once per refetch interval), with concurrent fetches merged into one.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+use base64::Engine as _;
+use serde::Deserialize;
+use tokio::time::Instant;
+
+use super::error::{chain, clip, JwtError};
+
+/// Upper bound for a JWKS response body. Cognito's JWKS is about 1 KiB.
+pub(crate) const MAX_JWKS_BYTES: usize = 1024 * 1024;
+
+/// base64url, with or without padding (RFC 7518 says without; some servers pad).
+const B64URL: base64::engine::GeneralPurpose = base64::engine::GeneralPurpose::new(
+    &base64::alphabet::URL_SAFE,
+    base64::engine::GeneralPurposeConfig::new()
+        .with_decode_padding_mode(base64::engine::DecodePaddingMode::Indifferent),
+);
+
+/// An RSA public key from a JWK: modulus and exponent, big-endian, no leading zeros.
+#[derive(Debug)]
+pub(crate) struct RsaKey {
+    pub(crate) n: Vec<u8>,
+    pub(crate) e: Vec<u8>,
+}
+
+/// One key of a JWKS, by `kid`.
+#[derive(Debug)]
+enum Entry {
+    Usable(Arc<RsaKey>),
+    /// Present but not an RS256 signing key; the reason why.
+    Unusable(String),
+}
+
+/// The keys of one JWKS document.
+#[derive(Debug, Default)]
+pub(crate) struct KeySet {
+    keys: HashMap<String, Entry>,
+}
+
+/// The outcome of looking up a `kid`.
+pub(crate) enum Lookup {
+    Found(Arc<RsaKey>),
+    /// The JWKS is cached and has no such key.
+    Missing,
+    /// Nothing was ever fetched successfully.
+    NotCached,
+    Unusable(String),
+}
+
+#[derive(Deserialize)]
+struct JwksDocument {
+    keys: Vec<serde_json::Value>,
+}
+
+#[derive(Deserialize)]
+struct Jwk {
+    kid: Option<String>,
+    kty: Option<String>,
+    alg: Option<String>,
+    #[serde(rename = "use")]
+    use_: Option<String>,
+    n: Option<String>,
+    e: Option<String>,
+}
+
+impl KeySet {
+    /// Parses a JWKS document. Keys without a `kid` are ignored; keys that cannot verify RS256
+    /// are kept as unusable, so that a token naming one gets a precise error.
+    pub(crate) fn parse(body: &[u8]) -> Result<KeySet, String> {
+        let document: JwksDocument = serde_json::from_slice(body)
+            .map_err(|e| format!("the body is not a JWKS (a JSON object with `keys`): {e}"))?;
+        let mut keys = HashMap::new();
+        for value in document.keys {
+            // A key that is not even an object with string members is unusable, not fatal.
+            let Ok(jwk) = serde_json::from_value::<Jwk>(value) else {
+                continue;
+            };
+            let Some(kid) = jwk.kid.clone() else {
+                continue;
+            };
+            let entry = match rsa_key(&jwk) {
+                Ok(key) => Entry::Usable(Arc::new(key)),
+                Err(reason) => Entry::Unusable(reason),
+            };
+            // The first key of a kid wins.
+            keys.entry(kid).or_insert(entry);
+        }
+        Ok(KeySet { keys })
+    }
+
+    fn lookup(&self, kid: &str) -> Lookup {
+        match self.keys.get(kid) {
+            Some(Entry::Usable(key)) => Lookup::Found(Arc::clone(key)),
+            Some(Entry::Unusable(reason)) => Lookup::Unusable(reason.clone()),
+            None => Lookup::Missing,
+        }
+    }
+}
+
+fn rsa_key(jwk: &Jwk) -> Result<RsaKey, String> {
+    if jwk.kty.as_deref() != Some("RSA") {
+        return Err(format!(
+            "kty is {:?}, not \"RSA\"",
+            jwk.kty.as_deref().map(clip)
+        ));
+    }
+    if let Some(alg) = jwk.alg.as_deref().filter(|alg| *alg != "RS256") {
+        return Err(format!("alg is {:?}, not \"RS256\"", clip(alg)));
+    }
+    if let Some(use_) = jwk.use_.as_deref().filter(|use_| *use_ != "sig") {
+        return Err(format!("use is {:?}, not \"sig\"", clip(use_)));
+    }
+    let decode = |name: &str, value: Option<&str>| -> Result<Vec<u8>, String> {
+        let value = value.ok_or_else(|| format!("no `{name}`"))?;
+        let bytes = B64URL
+            .decode(value)
+            .map_err(|e| format!("`{name}` is not base64url: {e}"))?;
+        let start = bytes.iter().position(|b| *b != 0).unwrap_or(bytes.len());
+        Ok(bytes[start..].to_vec())
+    };
+    let n = decode("n", jwk.n.as_deref())?;
+    let e = decode("e", jwk.e.as_deref())?;
+    let bits = match n.first() {
+        Some(first) => n.len() * 8 - first.leading_zeros() as usize,
+        None => 0,
+    };
+    if !(2048..=8192).contains(&bits) {
+        return Err(format!("the modulus has {bits} bits, not 2048 to 8192"));
+    }
+    if e.is_empty() || e.len() > 4 {
+        return Err("the exponent is out of range".to_owned());
+    }
+    Ok(RsaKey { n, e })
+}
+
+/// What the last fetches left behind; guarded by the fetch lock.
+#[derive(Debug, Default)]
+struct FetchState {
+    /// No refetch before this instant.
+    blocked_until: Option<Instant>,
+    /// Why the last fetch failed, if it did.
+    last_error: Option<String>,
+}
+
+/// How a [`JwksCache`] fetches.
+#[derive(Debug)]
+pub(crate) struct FetchSettings {
+    pub(crate) http: reqwest::Client,
+    pub(crate) timeout: Duration,
+    pub(crate) refetch_interval: Duration,
+}
+
+/// The cached JWKS of one URI.
+#[derive(Debug)]
+pub(crate) struct JwksCache {
+    uri: String,
+    /// The last JWKS fetched successfully. Never locked across an `.await`.
+    keys: RwLock<Option<Arc<KeySet>>>,
+    /// Held by the one task fetching (across the fetch), so that concurrent misses wait for it
+    /// instead of fetching again. Only this cache's fetches wait on it: lookups of cached keys
+    /// and other URIs never do.
+    fetch: tokio::sync::Mutex<FetchState>,
+    /// Fetches completed (successful or not). A task that sees it change while waiting for the
+    /// fetch lock uses that fetch's outcome instead of fetching again.
+    generation: AtomicU64,
+}
+
+impl JwksCache {
+    pub(crate) fn new(uri: String) -> JwksCache {
+        JwksCache {
+            uri,
+            keys: RwLock::new(None),
+            fetch: tokio::sync::Mutex::new(FetchState::default()),
+            generation: AtomicU64::new(0),
+        }
+    }
+
+    pub(crate) fn uri(&self) -> &str {
+        &self.uri
+    }
+
+    fn cached(&self) -> Option<Arc<KeySet>> {
+        self.keys.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    fn lookup(&self, kid: &str) -> Lookup {
+        match self.cached() {
+            Some(keys) => keys.lookup(kid),
+            None => Lookup::NotCached,
+        }
+    }
+
+    /// The key `kid` from the cached JWKS only.
+    pub(crate) fn cached_key(&self, kid: &str) -> Result<Arc<RsaKey>, JwtError> {
+        self.outcome(kid, self.lookup(kid))
+    }
+
+    /// The key `kid`, fetching the JWKS when it is not cached or lacks `kid` (subject to the
+    /// refetch interval).
+    pub(crate) async fn key(
+        &self,
+        kid: &str,
+        settings: &FetchSettings,
+    ) -> Result<Arc<RsaKey>, JwtError> {
+        if let Lookup::Found(key) = self.lookup(kid) {
+            return Ok(key);
+        }
+        self.obtain(Some(kid), settings)
+            .await
+            .and_then(|found| found.ok_or_else(|| self.unknown_kid(kid)))
+    }
+
+    /// Fetches the JWKS unless it is cached.
+    pub(crate) async fn hydrate(&self, settings: &FetchSettings) -> Result<(), JwtError> {
+        if self.cached().is_some() {
+            return Ok(());
+        }
+        self.obtain(None, settings).await.map(|_| ())
+    }
+
+    /// Under the fetch lock: use a fetch that completed while waiting, or fetch now if allowed.
+    /// With a `kid`, returns its key; without, only makes sure some JWKS is cached.
+    async fn obtain(
+        &self,
+        kid: Option<&str>,
+        settings: &FetchSettings,
+    ) -> Result<Option<Arc<RsaKey>>, JwtError> {
+        let seen = self.generation.load(Ordering::Acquire);
+        let mut state = self.fetch.lock().await;
+        let fetched_meanwhile = self.generation.load(Ordering::Acquire) != seen;
+
+        // The cache may have been filled between the caller's lookup and now.
+        let current = match kid {
+            Some(kid) => self.lookup(kid),
+            None if self.cached().is_some() => return Ok(None),
+            None => Lookup::NotCached,
+        };
+        if let Lookup::Found(key) = current {
+            return Ok(Some(key));
+        }
+        let now = Instant::now();
+        let blocked = state.blocked_until.is_some_and(|until| now < until);
+        if fetched_meanwhile || blocked {
+            // Someone else's fetch answered this request already, or a refetch is not allowed
+            // yet: answer from what is cached.
+            if fetched_meanwhile && !matches!(current, Lookup::NotCached) {
+                state.blocked_until = Some(now + settings.refetch_interval);
+            }
+            return self.give_up(kid, current, &state);
+        }
+
+        let result = self.download(settings).await;
+        let now = Instant::now();
+        match result {
+            Ok(keys) => {
+                let keys = Arc::new(keys);
+                *self.keys.write().unwrap_or_else(|e| e.into_inner()) = Some(Arc::clone(&keys));
+                state.last_error = None;
+                self.generation.fetch_add(1, Ordering::AcqRel);
+                let Some(kid) = kid else {
+                    state.blocked_until = None;
+                    return Ok(None);
+                };
+                let found = keys.lookup(kid);
+                state.blocked_until = match found {
+                    Lookup::Found(_) => None,
+                    _ => Some(now + settings.refetch_interval),
+                };
+                self.outcome(kid, found).map(Some)
+            }
+            Err(reason) => {
+                state.last_error = Some(reason.clone());
+                state.blocked_until = Some(now + settings.refetch_interval);
+                self.generation.fetch_add(1, Ordering::AcqRel);
+                Err(self.fetch_error(reason))
+            }
+        }
+    }
+
+    /// The answer when no fetch may happen: the cached key set decides, or the last error.
+    fn give_up(
+        &self,
+        kid: Option<&str>,
+        current: Lookup,
+        state: &FetchState,
+    ) -> Result<Option<Arc<RsaKey>>, JwtError> {
+        match (current, kid) {
+            (Lookup::NotCached, _) | (_, None) => Err(self.fetch_error(
+                state.last_error.clone().unwrap_or_else(|| {
+                    "the last fetch failed; the next is allowed after the refetch interval"
+                        .to_owned()
+                }),
+            )),
+            (found, Some(kid)) => self.outcome(kid, found).map(Some),
+        }
+    }
+
+    fn outcome(&self, kid: &str, lookup: Lookup) -> Result<Arc<RsaKey>, JwtError> {
+        match lookup {
+            Lookup::Found(key) => Ok(key),
+            Lookup::Unusable(reason) => Err(JwtError::UnsupportedKey {
+                kid: clip(kid),
+                reason,
+            }),
+            Lookup::Missing => Err(self.unknown_kid(kid)),
+            Lookup::NotCached => Err(JwtError::JwksNotCached {
+                jwks_uri: self.uri.clone(),
+            }),
+        }
+    }
+
+    fn unknown_kid(&self, kid: &str) -> JwtError {
+        JwtError::UnknownKid {
+            kid: clip(kid),
+            jwks_uri: self.uri.clone(),
+        }
+    }
+
+    fn fetch_error(&self, reason: String) -> JwtError {
+        JwtError::JwksFetch {
+            jwks_uri: self.uri.clone(),
+            reason,
+        }
+    }
+
+    /// GET the JWKS: status 200, at most [`MAX_JWKS_BYTES`], within the timeout.
+    async fn download(&self, settings: &FetchSettings) -> Result<KeySet, String> {
+        let request = async {
+            let mut response = settings
+                .http
+                .get(&self.uri)
+                .header("accept", "application/json")
+                .send()
+                .await
+                .map_err(|e| chain(&e))?;
+            let status = response.status();
+            if status != reqwest::StatusCode::OK {
+                return Err(format!("HTTP status {}", status.as_u16()));
+            }
+            if response
+                .content_length()
+                .is_some_and(|n| n > MAX_JWKS_BYTES as u64)
+            {
+                return Err(format!("the body is larger than {MAX_JWKS_BYTES} bytes"));
+            }
+            let mut body = Vec::new();
+            while let Some(chunk) = response.chunk().await.map_err(|e| chain(&e))? {
+                if body.len() + chunk.len() > MAX_JWKS_BYTES {
+                    return Err(format!("the body is larger than {MAX_JWKS_BYTES} bytes"));
+                }
+                body.extend_from_slice(&chunk);
+            }
+            KeySet::parse(&body)
+        };
+        match tokio::time::timeout(settings.timeout, request).await {
+            Ok(result) => result,
+            Err(_) => Err(format!("no complete answer within {:?}", settings.timeout)),
+        }
+    }
+}
