@@ -45,6 +45,12 @@ fn run() -> Result<(), String> {
         let options = cognito_codegen::Options {
             service_id: (*id).to_owned(),
             source: format!("spec/{file}"),
+            // AWS session tokens are credentials, though botocore does not mark them sensitive.
+            extra_sensitive: if *id == "CognitoIdentity" {
+                vec!["SessionTokenString".to_owned()]
+            } else {
+                Vec::new()
+            },
         };
         let (service, code) =
             cognito_codegen::generate(&text, &options).map_err(|e| e.to_string())?;

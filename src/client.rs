@@ -261,6 +261,9 @@ impl Handle {
         let status = response.status().as_u16();
         let headers = std::mem::take(response.headers_mut());
         let limit = self.inner.config.max_response_bytes();
+        if response.content_length().is_some_and(|n| n > limit as u64) {
+            return Err(too_large(operation, status, limit));
+        }
         let mut body = Vec::with_capacity(
             response
                 .content_length()
@@ -272,15 +275,7 @@ impl Handle {
             .map_err(|e| transport(operation, &e))?
         {
             if body.len() + chunk.len() > limit {
-                let meta = ErrorMetadata {
-                    status: Some(status),
-                    ..Default::default()
-                };
-                return Err(Error::Response(ResponseError {
-                    operation,
-                    message: format!("the response body is larger than the limit of {limit} bytes"),
-                    meta,
-                }));
+                return Err(too_large(operation, status, limit));
             }
             body.extend_from_slice(&chunk);
         }
@@ -308,7 +303,7 @@ impl Handle {
         provider.provide_credentials().await.map_err(|e| {
             Error::Credentials(CredentialsError {
                 operation,
-                message: format!("the credentials provider failed: {e}"),
+                message: format!("the credentials provider failed: {}", chain(&e)),
                 source: Some(Box::new(e)),
             })
         })
@@ -389,6 +384,18 @@ fn with_attempts(
         }
         Err(e) => Err(e),
     }
+}
+
+/// A response body over the configured limit.
+fn too_large(operation: &'static str, status: u16, limit: usize) -> RawError {
+    Error::Response(ResponseError {
+        operation,
+        message: format!("the response body is larger than the limit of {limit} bytes"),
+        meta: ErrorMetadata {
+            status: Some(status),
+            ..Default::default()
+        },
+    })
 }
 
 /// Converts the non-generic error into an operation's error type (it holds no service error).

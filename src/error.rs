@@ -260,13 +260,16 @@ pub struct CredentialsError {
     pub(crate) source: Option<Box<dyn std::error::Error + Send + Sync>>,
 }
 
+impl CredentialsError {
+    /// The operation that needed credentials.
+    pub fn operation(&self) -> &str {
+        self.operation
+    }
+}
+
 impl fmt::Display for CredentialsError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "no AWS credentials to sign {}: {}",
-            self.operation, self.message
-        )
+        write!(f, "cannot sign {}: {}", self.operation, self.message)
     }
 }
 

@@ -22,7 +22,10 @@
 
 #![warn(missing_docs)]
 // The runtime serves every service; a build with only some of them leaves parts of it unused.
-#![cfg_attr(not(all(feature = "idp", feature = "identity", feature = "sync")), allow(dead_code))]
+#![cfg_attr(
+    not(all(feature = "idp", feature = "identity", feature = "sync")),
+    allow(dead_code)
+)]
 
 mod macros;
 #[allow(unused_imports)] // which macros a build uses depends on its service features

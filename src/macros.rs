@@ -282,6 +282,7 @@ macro_rules! paginated {
         output_token: $out_token:ident,
         items: $items:ident: $item:ty,
         $(limit: $limit:ident: $limit_ty:ty,)?
+        $(default_page_size: $dlimit:ident = $default:literal,)?
     }) => {
         impl crate::paginate::Paginated for $input {
             type Item = $item;
@@ -301,6 +302,14 @@ macro_rules! paginated {
             fn set_page_size(&mut self, _size: i32) {
                 $(self.$limit = Some(<$limit_ty>::from(_size));)?
             }
+
+            $(
+                fn ensure_page_size(&mut self) {
+                    if self.$dlimit.is_none() {
+                        self.set_page_size($default);
+                    }
+                }
+            )?
         }
     };
 }

@@ -26,11 +26,14 @@ pub trait Paginated: Operation + Clone {
     fn into_items(output: Self::Output) -> Vec<Self::Item>;
     /// Sets the page-size member (does nothing for operations without one).
     fn set_page_size(&mut self, size: i32);
+    /// Sets the page size to the model's maximum when the operation requires one and none is set.
+    fn ensure_page_size(&mut self) {}
 }
 
 impl<I: Paginated> FluentBuilder<I> {
     /// Turns the call into a paginator that follows the pagination token until the last page.
-    pub fn into_paginator(self) -> Paginator<I> {
+    pub fn into_paginator(mut self) -> Paginator<I> {
+        self.input.ensure_page_size();
         Paginator { builder: self }
     }
 }

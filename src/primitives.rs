@@ -44,7 +44,9 @@ impl DateTime {
             return None;
         }
         let whole = secs.floor();
-        let mut nanos = ((secs - whole) * 1e9).round() as u32;
+        // An f64 near today's epoch seconds is exact to about 0.2 µs: keep microseconds, so that
+        // `1700000000.123` reads as .123000 s, not .122999907 s.
+        let mut nanos = ((secs - whole) * 1e6).round() as u32 * 1000;
         let mut whole = whole as i64;
         if nanos >= 1_000_000_000 {
             whole += 1;
@@ -262,7 +264,10 @@ mod tests {
     fn timestamps_accept_whole_and_fractional_seconds() {
         let t: DateTime = serde_json::from_str("1795459509.193").expect("fractional");
         assert_eq!(t.secs(), 1_795_459_509);
-        assert_eq!(t.subsec_nanos() / 1_000_000, 193);
+        assert_eq!(t.subsec_nanos(), 193_000_000);
+        let p: DateTime = serde_json::from_str("1700000000.123").expect("fractional");
+        assert_eq!(p.subsec_nanos(), 123_000_000);
+        assert_eq!(p.to_string(), "2023-11-14T22:13:20.123Z");
         let w: DateTime = serde_json::from_str("1795459509").expect("whole");
         assert_eq!(w, DateTime::from_secs(1_795_459_509));
         assert_eq!(serde_json::to_string(&w).expect("ser"), "1795459509");

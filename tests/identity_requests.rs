@@ -730,24 +730,36 @@ async fn list_identity_pools_paginator_follows_next_token() {
 }
 
 #[tokio::test]
-async fn list_identity_pools_requires_max_results() {
+async fn paginator_defaults_the_required_max_results_to_the_model_maximum() {
     let server = server_answering(r#"{"IdentityPools":[]}"#);
-    let err = client(&server)
+    let pools = client(&server)
         .list_identity_pools()
         .into_paginator()
         .items()
         .try_collect()
         .await
-        .expect_err("MaxResults is required by the model");
-    match &err {
-        Error::InvalidInput(e) => assert_eq!(e.operation(), "ListIdentityPools"),
-        other => panic!("expected InvalidInput, got {other:?}"),
-    }
+        .expect("MaxResults defaults to the model's maximum");
+    assert!(pools.is_empty());
+    let requests = server.requests();
+    assert_eq!(requests.len(), 1);
+    assert_call(
+        &requests[0],
+        "ListIdentityPools",
+        true,
+        json!({ "MaxResults": 60 }),
+    );
+
+    // A plain call still has to set it: the model requires it.
+    let err = client(&server)
+        .list_identity_pools()
+        .send()
+        .await
+        .expect_err("MaxResults is required");
     assert_eq!(
         err.to_string(),
         "invalid input for ListIdentityPools: the required member `MaxResults` is not set"
     );
-    assert_eq!(server.request_count(), 0);
+    assert_eq!(server.request_count(), 1);
 }
 
 #[tokio::test]

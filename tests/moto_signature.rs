@@ -603,7 +603,7 @@ async fn no_credentials_for_a_signed_operation_sends_nothing() {
         cognito::Error::Credentials(e) => {
             let text = e.to_string();
             assert!(
-                text.starts_with("no AWS credentials to sign ListUserPools: "),
+                text.starts_with("cannot sign ListUserPools: no credentials are configured"),
                 "{text}"
             );
         }

@@ -23,7 +23,8 @@ struct Lines<'a>(&'a mut Vec<String>, &'a str);
 
 impl Visit for Lines<'_> {
     fn record_debug(&mut self, field: &Field, value: &dyn std::fmt::Debug) {
-        self.0.push(format!("{} {}={:?}", self.1, field.name(), value));
+        self.0
+            .push(format!("{} {}={:?}", self.1, field.name(), value));
     }
 }
 
@@ -54,15 +55,31 @@ async fn one_span_per_call_with_retries_and_no_secrets() {
     let collect = Collect::default();
     let _guard = tracing::subscriber::set_default(collect.clone());
     let server = RecordingServer::start(
-        CannedResponse::json(200, r#"{"AuthenticationResult":{"AccessToken":"tok-secret-value"}}"#)
-            .with_header("x-amzn-RequestId", "rid-77"),
+        CannedResponse::json(
+            200,
+            r#"{"AuthenticationResult":{"AccessToken":"tok-secret-value"}}"#,
+        )
+        .with_header("x-amzn-RequestId", "rid-77"),
     );
-    server.push(CannedResponse::aws_error(500, "InternalErrorException", "try again"));
+    server.push(CannedResponse::aws_error(
+        500,
+        "InternalErrorException",
+        "try again",
+    ));
     let config = cognito::Config::builder()
         .region("us-east-1")
         .endpoint_url(server.endpoint())
-        .credentials(cognito::Credentials::new("AKID", "aws-secret-value", None, None, "t"))
-        .retry(cognito::RetryConfig::standard().with_initial_backoff(std::time::Duration::from_millis(1)))
+        .credentials(cognito::Credentials::new(
+            "AKID",
+            "aws-secret-value",
+            None,
+            None,
+            "t",
+        ))
+        .retry(
+            cognito::RetryConfig::standard()
+                .with_initial_backoff(std::time::Duration::from_millis(1)),
+        )
         .build();
     let idp = cognito::idp::Client::new(&config);
     idp.initiate_auth()
@@ -84,9 +101,20 @@ async fn one_span_per_call_with_retries_and_no_secrets() {
         "record request_id=\"rid-77\"",
         "event message=retrying",
     ] {
-        assert!(lines.contains(expected), "missing `{expected}` in:\n{lines}");
+        assert!(
+            lines.contains(expected),
+            "missing `{expected}` in:\n{lines}"
+        );
     }
-    for secret in ["tok-secret-value", "aws-secret-value", "pw-secret-value", "alice-name"] {
-        assert!(!lines.contains(secret), "`{secret}` leaked into tracing:\n{lines}");
+    for secret in [
+        "tok-secret-value",
+        "aws-secret-value",
+        "pw-secret-value",
+        "alice-name",
+    ] {
+        assert!(
+            !lines.contains(secret),
+            "`{secret}` leaked into tracing:\n{lines}"
+        );
     }
 }

@@ -50,7 +50,16 @@ impl std::error::Error for Error {}
 pub fn generate(document: &str, options: &Options) -> Result<(Service, String), Error> {
     let json: serde_json::Value = serde_json::from_str(document)
         .map_err(|e| Error::new(format!("{}: invalid JSON: {e}", options.source)))?;
-    let service = Service::from_openapi(&json).map_err(|e| e.context(&options.source))?;
+    let mut service = Service::from_openapi(&json).map_err(|e| e.context(&options.source))?;
+    for name in &options.extra_sensitive {
+        let shape = service.shapes.get_mut(name).ok_or_else(|| {
+            Error::new(format!(
+                "{}: no shape `{name}` to mark sensitive",
+                options.source
+            ))
+        })?;
+        shape.sensitive = true;
+    }
     let code = emit::generate(&service, options).map_err(|e| e.context(&options.source))?;
     Ok((service, code))
 }

@@ -97,6 +97,8 @@ pub struct Shape {
     pub sensitive: bool,
     /// Whether the model marks it deprecated.
     pub deprecated: bool,
+    /// The largest value a number may take (`maximum`), if the model says.
+    pub maximum: Option<i64>,
     /// What kind of value it is.
     pub kind: ShapeKind,
 }
@@ -461,6 +463,7 @@ fn input_from_parameters(op: &str, params: &[Value]) -> Result<Shape, Error> {
         doc: String::new(),
         sensitive: false,
         deprecated: false,
+        maximum: None,
         kind: ShapeKind::Structure(structure),
     })
 }
@@ -538,6 +541,7 @@ fn read_shape(name: &str, schema: &Value) -> Result<Shape, Error> {
             .get("deprecated")
             .and_then(Value::as_bool)
             .unwrap_or(false),
+        maximum: s.get("maximum").and_then(Value::as_i64),
         kind,
     })
 }

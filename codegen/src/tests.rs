@@ -76,6 +76,7 @@ fn options() -> Options {
     Options {
         service_id: "CognitoIdp".into(),
         source: "tiny.json".into(),
+        extra_sensitive: Vec::new(),
     }
 }
 
@@ -255,6 +256,7 @@ fn real_documents_generate_rustfmt_clean_code() {
             &Options {
                 service_id: id.into(),
                 source: file.into(),
+                extra_sensitive: Vec::new(),
             },
         )
         .expect("generates");

@@ -127,6 +127,16 @@ impl SignIn {
         username: &str,
         preferred: Option<ChallengeNameType>,
     ) -> Result<SignInStep, SignInError> {
+        if matches!(
+            preferred,
+            Some(ChallengeNameType::Password | ChallengeNameType::PasswordSrp)
+        ) {
+            return Err(SignInError::InvalidRequest(
+                "a preferred PASSWORD or PASSWORD_SRP needs the password: use user_auth_password or \
+                 user_auth_srp"
+                    .into(),
+            ));
+        }
         self.flow.username = username.to_owned();
         let mut params = self.flow.base_parameters();
         if let Some(p) = preferred {
@@ -134,6 +144,37 @@ impl SignIn {
         }
         let out = self.flow.initiate(AuthFlowType::UserAuth, params).await?;
         self.flow.advance(out, None).await
+    }
+
+    /// Choice-based sign-in (`USER_AUTH`) with the password as the preferred first factor.
+    pub async fn user_auth_password(
+        mut self,
+        username: &str,
+        password: &str,
+    ) -> Result<SignInStep, SignInError> {
+        self.flow.username = username.to_owned();
+        let mut params = self.flow.base_parameters();
+        params.insert("PREFERRED_CHALLENGE".to_owned(), "PASSWORD".to_owned());
+        params.insert("PASSWORD".to_owned(), password.to_owned());
+        let out = self.flow.initiate(AuthFlowType::UserAuth, params).await?;
+        self.flow.advance(out, None).await
+    }
+
+    /// Choice-based sign-in (`USER_AUTH`) with the SRP-proven password as the preferred first factor.
+    #[cfg(feature = "srp")]
+    pub async fn user_auth_srp(
+        mut self,
+        user_pool_id: &str,
+        username: &str,
+        password: &str,
+    ) -> Result<SignInStep, SignInError> {
+        self.flow.username = username.to_owned();
+        let srp = crate::auth::srp::SrpClient::new(user_pool_id).map_err(SignInError::Srp)?;
+        let mut params = self.flow.base_parameters();
+        params.insert("PREFERRED_CHALLENGE".to_owned(), "PASSWORD_SRP".to_owned());
+        params.insert("SRP_A".to_owned(), srp.srp_a());
+        let out = self.flow.initiate(AuthFlowType::UserAuth, params).await?;
+        self.flow.advance(out, Some((&srp, password))).await
     }
 
     /// Custom authentication driven by your Lambda triggers (`CUSTOM_AUTH`).
@@ -602,6 +643,9 @@ pub enum SignInError {
     /// `DEVICE_SRP_AUTH` with no remembered device).
     #[error("unexpected challenge {0}")]
     UnexpectedChallenge(String),
+    /// The request cannot be made as asked.
+    #[error("invalid sign-in request: {0}")]
+    InvalidRequest(String),
     /// The service's answer lacks what the step needs (no session, no tokens).
     #[error("malformed answer: {0}")]
     Malformed(String),
@@ -817,7 +861,13 @@ impl Flow {
             {
                 self.username = u.clone();
             }
-            let session = answer.session.clone().unwrap_or_default();
+            let session = answer
+                .session
+                .clone()
+                .filter(|s| !s.is_empty())
+                .ok_or_else(|| {
+                    SignInError::Malformed(format!("challenge {} without a Session", name.as_str()))
+                })?;
             match name {
                 #[cfg(feature = "srp")]
                 ChallengeNameType::PasswordVerifier => {

@@ -1,7 +1,7 @@
 //! Auth tooling every Cognito user otherwise writes by hand: `SECRET_HASH`, SRP, typed challenge flows and
 //! tokens.
 //!
-//! - [`secret_hash`]: `SECRET_HASH` for app clients with a secret, and [`ClientSecret`] to hold one.
+//! - [`secret_hash`](mod@secret_hash): `SECRET_HASH` for app clients with a secret, and [`ClientSecret`] to hold one.
 //! - `srp` (feature `srp`, on by default): the client side of Cognito's SRP-6a — `USER_SRP_AUTH`,
 //!   `DEVICE_SRP_AUTH` and the device verifier of `ConfirmDevice`.
 //! - [`flow`]: typed sign-in (`idp::Client::sign_in`, `admin_sign_in`) returning a [`SignInStep`] per

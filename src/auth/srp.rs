@@ -226,11 +226,19 @@ fn pool_name(pool_id: &str) -> Result<&str, SrpError> {
 }
 
 fn decode_secret_block(secret_block: &str) -> Result<Vec<u8>, SrpError> {
-    SECRET_BLOCK_BASE64
-        .decode(secret_block)
-        .map_err(|_| SrpError::InvalidBase64 {
-            field: "SECRET_BLOCK",
-        })
+    SECRET_BLOCK_BASE64.decode(secret_block).or_else(|_| {
+        // Like pycognito and the JS SDK, skip characters outside the base64 alphabet (emulators send
+        // opaque session ids); Cognito itself always sends valid base64.
+        let kept: String = secret_block
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric() || *c == '+' || *c == '/')
+            .collect();
+        SECRET_BLOCK_BASE64
+            .decode(&kept)
+            .map_err(|_| SrpError::InvalidBase64 {
+                field: "SECRET_BLOCK",
+            })
+    })
 }
 
 fn required(params: &HashMap<String, String>, name: &'static str) -> Result<String, SrpError> {

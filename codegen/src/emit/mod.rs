@@ -22,6 +22,8 @@ pub struct Options {
     pub service_id: String,
     /// Where the document came from, for the header comment.
     pub source: String,
+    /// Shapes to treat as sensitive although the model does not mark them (AWS session tokens).
+    pub extra_sensitive: Vec<String>,
 }
 
 /// Generates the Rust source of one service module.

@@ -294,9 +294,32 @@ fn emit_paginator(
     w.line(&format!("output_token: {},", Context::field(&output_token)));
     w.line(&format!("items: {}: {item_ty},", Context::field(&items)));
     if let Some(limit) = &p.limit_key {
-        let limit = find(&op.input, limit)?;
-        let ty = ctx.rust_type(&limit.target, uses)?;
-        w.line(&format!("limit: {}: {ty},", Context::field(&limit)));
+        let limit_member = find(&op.input, limit)?;
+        let ty = ctx.rust_type(&limit_member.target, uses)?;
+        w.line(&format!("limit: {}: {ty},", Context::field(&limit_member)));
+        // A required page size (ListIdentityPools' MaxResults) gets the model's maximum when unset.
+        let required = op
+            .input
+            .as_deref()
+            .map(|i| ctx.structure(i))
+            .transpose()?
+            .is_some_and(|s| s.required.contains(limit));
+        if required {
+            let max = ctx
+                .svc
+                .shape(&limit_member.target)?
+                .maximum
+                .ok_or_else(|| {
+                    Error::new(format!(
+                        "paginator of `{}`: required `{limit}` has no maximum",
+                        op.name
+                    ))
+                })?;
+            w.line(&format!(
+                "default_page_size: {} = {max},",
+                Context::field(&limit_member)
+            ));
+        }
     }
     w.close("");
     w.close("");
