@@ -23,7 +23,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use base64::Engine as _;
 #[cfg(feature = "srp")]
-use cognito::auth::srp::{cognito_timestamp, SrpClient, SrpError};
+use cognito::auth::srp::{cognito_timestamp, SrpClient};
 use cognito::auth::{secret_hash, RefreshError, SignInError, SignInStep, SignedIn, Tokens};
 use cognito::idp::operation::GetUserError;
 use cognito::idp::types::{
@@ -531,22 +531,19 @@ async fn app_client_with_a_secret() {
 #[cfg(feature = "srp")]
 async fn srp_initiation_checks_the_secret_hash(idp: &Client, wrong: &Client, pool: &Pool) {
     // USER_SRP_AUTH: moto checks SECRET_HASH of USERNAME on InitiateAuth. With the right secret the flow
-    // gets as far as PASSWORD_VERIFIER (then stops at moto's non-base64 SECRET_BLOCK, see the SRP test);
-    // with a wrong one InitiateAuth is refused.
+    // passes InitiateAuth and answers PASSWORD_VERIFIER; moto then looks the user up by the
+    // USER_ID_FOR_SRP (its sub), which only works in pools that sign in by e-mail (see the SRP test), so
+    // in this username pool it ends at RespondToAuthChallenge. With a wrong secret InitiateAuth is refused.
     let err = idp
         .sign_in(&pool.client_id)
         .password_srp(&pool.id, "erin", PASSWORD)
         .await
-        .expect_err("moto's SECRET_BLOCK");
+        .expect_err("moto resolves USER_ID_FOR_SRP only in e-mail pools");
     assert!(
-        matches!(
-            err,
-            SignInError::Srp(SrpError::InvalidBase64 {
-                field: "SECRET_BLOCK"
-            })
-        ),
-        "InitiateAuth was accepted: {err:?}"
+        matches!(&err, SignInError::RespondToAuthChallenge(_)),
+        "InitiateAuth must be accepted with the right SECRET_HASH: {err:?}"
     );
+    assert_eq!(err.code(), Some("UserNotFoundException"));
     let err = wrong
         .sign_in(&pool.client_id)
         .password_srp(&pool.id, "erin", PASSWORD)
@@ -588,23 +585,18 @@ async fn srp_sign_in() {
     let pool = create_pool(&admin, "flow-srp", true, false).await;
     let sub = sign_up(&admin, &public, &pool, "dana@example.com").await;
 
-    // The typed flow: moto accepts InitiateAuth (USER_SRP_AUTH with USERNAME and SRP_A) and answers
-    // PASSWORD_VERIFIER, whose SECRET_BLOCK is not base64: the flow refuses to sign it.
-    let err = public
+    // The typed flow: moto accepts InitiateAuth (USER_SRP_AUTH with USERNAME and SRP_A), answers
+    // PASSWORD_VERIFIER with a SECRET_BLOCK that is a UUID (decoded leniently, as pycognito and the JS
+    // SDK do), and accepts the claim: moto runs the flow without checking the SRP math.
+    let signed_in = public
         .sign_in(&pool.client_id)
         .password_srp(&pool.id, "dana@example.com", PASSWORD)
         .await
-        .expect_err("moto's SECRET_BLOCK is a UUID");
-    assert!(
-        matches!(
-            err,
-            SignInError::Srp(SrpError::InvalidBase64 {
-                field: "SECRET_BLOCK"
-            })
-        ),
-        "{err:?}"
-    );
-    assert_eq!(err.to_string(), "SRP: `SECRET_BLOCK` is not valid base64");
+        .expect("typed SRP flow")
+        .into_signed_in()
+        .expect("signed in");
+    assert_eq!(signed_in.tokens.username().as_deref(), Some(sub.as_str()));
+    assert!(signed_in.tokens.refresh_token().is_some());
 
     // The same exchange with the SRP building blocks, decoding SECRET_BLOCK as the other SDKs do.
     let srp = SrpClient::new(&pool.id).expect("SrpClient");
