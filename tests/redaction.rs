@@ -105,3 +105,18 @@ async fn builders_and_config_redact() {
         "{debug}"
     );
 }
+
+#[test]
+fn identity_pool_credentials_redact_secret_key_and_session_token() {
+    let creds: cognito::identity::types::Credentials = serde_json::from_str(
+        r#"{"AccessKeyId":"ASIAVISIBLE","SecretKey":"secret-key-value","SessionToken":"session-token-value",
+            "Expiration":1700000000}"#,
+    )
+    .expect("decodes");
+    let debug = format!("{creds:?}");
+    assert!(debug.contains("ASIAVISIBLE"), "{debug}");
+    assert!(
+        !debug.contains("secret-key-value") && !debug.contains("session-token-value"),
+        "{debug}"
+    );
+}
