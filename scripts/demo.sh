@@ -1,10 +1,18 @@
 #!/usr/bin/env bash
-# Runs `cargo run --example quickstart` against a local moto server on 127.0.0.1,
-# installing moto on first use and stopping it on exit. Extra arguments go to the example.
+# Runs an example (default: quickstart) against a local moto server on 127.0.0.1, installing moto on
+# first use and stopping it on exit:
+#   bash scripts/demo.sh                        # examples/quickstart.rs
+#   bash scripts/demo.sh identity_credentials   # any example under examples/; extra arguments go to it
 set -euo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$REPO"
+
+EXAMPLE=quickstart
+if [ $# -gt 0 ] && [ -f "examples/$1.rs" ]; then
+    EXAMPLE="$1"
+    shift
+fi
 
 PY="$(bash scripts/moto.sh | tail -n 1)"
 
@@ -51,4 +59,4 @@ AWS_ENDPOINT_URL="$ENDPOINT" \
 AWS_REGION=us-east-1 \
 AWS_ACCESS_KEY_ID=test \
 AWS_SECRET_ACCESS_KEY=test \
-    cargo run --example quickstart -- "$@" 3>&-
+    cargo run --example "$EXAMPLE" -- "$@" 3>&-

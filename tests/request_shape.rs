@@ -446,3 +446,36 @@ async fn struct_literal_inputs_can_be_sent() {
         serde_json::json!({"UserPoolId": "p", "Username": "u", "UserAttributes": [{"Name": "email", "Value": "e@x.io"}]})
     );
 }
+
+#[test]
+fn clients_are_clone_send_sync_and_share_one_pool() {
+    fn assert_traits<T: Clone + Send + Sync + 'static>() {}
+    assert_traits::<cognito::idp::Client>();
+    assert_traits::<cognito::Config>();
+    #[cfg(feature = "identity")]
+    assert_traits::<cognito::identity::Client>();
+    #[cfg(feature = "sync")]
+    assert_traits::<cognito::sync::Client>();
+}
+
+#[tokio::test]
+async fn clones_reuse_one_connection() {
+    let server = RecordingServer::start(CannedResponse::json(200, r#"{"Username":"a"}"#));
+    let idp = cognito::idp::Client::new(&signed_config(&server.endpoint()));
+    let clone = idp.clone();
+    for client in [&idp, &clone, &idp] {
+        client
+            .admin_get_user()
+            .user_pool_id("p")
+            .username("a")
+            .send()
+            .await
+            .expect("ok");
+    }
+    assert_eq!(server.requests().len(), 3);
+    assert_eq!(
+        server.connection_count(),
+        1,
+        "clones share the keep-alive connection pool"
+    );
+}

@@ -588,6 +588,7 @@ struct RecordingState {
     requests: Vec<RecordedRequest>,
     queue: VecDeque<CannedResponse>,
     default: CannedResponse,
+    connections: usize,
 }
 
 /// A loopback HTTP/1.1 server that records requests and replays canned responses.
@@ -613,6 +614,7 @@ impl RecordingServer {
             requests: Vec::new(),
             queue: VecDeque::new(),
             default,
+            connections: 0,
         }));
 
         let shared = Arc::clone(&state);
@@ -623,6 +625,7 @@ impl RecordingServer {
                 tokio::select! {
                     accepted = listener.accept() => {
                         if let Ok((stream, _)) = accepted {
+                            shared.lock().unwrap_or_else(|e| e.into_inner()).connections += 1;
                             connections.spawn(serve_connection(stream, Arc::clone(&shared)));
                         }
                     }
@@ -664,6 +667,11 @@ impl RecordingServer {
 
     pub fn request_count(&self) -> usize {
         self.lock().requests.len()
+    }
+
+    /// TCP connections accepted so far.
+    pub fn connection_count(&self) -> usize {
+        self.lock().connections
     }
 
     /// Responses still queued.
