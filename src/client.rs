@@ -10,8 +10,8 @@ use aws_credential_types::provider::ProvideCredentials;
 use crate::config::Config;
 use crate::endpoint::{self, ResolvedEndpoint, ServiceId};
 use crate::error::{
-    decode_metadata, CredentialsError, ErrorMetadata, InvalidInput, ResponseError, ServiceError,
-    TimeoutError, TransportError,
+    chain, decode_metadata, CredentialsError, ErrorMetadata, InvalidInput, ResponseError,
+    ServiceError, TimeoutError, TransportError,
 };
 use crate::fluent::FluentBuilder;
 use crate::operation::{Operation, Request};
@@ -437,19 +437,4 @@ fn transport(operation: &'static str, e: &reqwest::Error) -> RawError {
         message: chain(e),
         source: None,
     })
-}
-
-/// An error and its sources on one line (reqwest's own message leaves out the cause).
-fn chain(e: &dyn std::error::Error) -> String {
-    let mut out = e.to_string();
-    let mut source = e.source();
-    while let Some(s) = source {
-        let text = s.to_string();
-        if !out.contains(&text) {
-            out.push_str(": ");
-            out.push_str(&text);
-        }
-        source = s.source();
-    }
-    out
 }

@@ -343,6 +343,22 @@ impl fmt::Display for ResponseError {
     }
 }
 
+/// An error and its sources on one line (reqwest's and aws-credential-types' own messages leave out the
+/// cause).
+pub(crate) fn chain(e: &dyn std::error::Error) -> String {
+    let mut out = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        let text = s.to_string();
+        if !out.contains(&text) {
+            out.push_str(": ");
+            out.push_str(&text);
+        }
+        source = s.source();
+    }
+    out
+}
+
 /// Decodes the code and message of an AWS JSON (1.1 or REST-JSON) error response. Never fails: what
 /// cannot be read stays `None`, and the status and request id are always kept.
 pub(crate) fn decode_metadata(

@@ -38,6 +38,17 @@ impl Tokens {
         })
     }
 
+    /// Tokens from a refresh's answer (`None` without tokens), keeping `refresh_token` when the answer carries no new one.
+    fn refreshed(
+        result: Option<AuthenticationResultType>,
+        issued: SystemTime,
+        refresh_token: String,
+    ) -> Option<Tokens> {
+        let mut tokens = Tokens::from_result(&result?, issued)?;
+        tokens.refresh_token.get_or_insert(refresh_token);
+        Some(tokens)
+    }
+
     /// The ID token (a JWT with the user's attributes), when the scopes asked for one.
     pub fn id_token(&self) -> Option<&str> {
         self.id_token.as_deref()
@@ -112,12 +123,8 @@ impl Tokens {
         }
         let issued = SystemTime::now();
         let out = builder.send().await.map_err(RefreshError::InitiateAuth)?;
-        let result = out.authentication_result.ok_or(RefreshError::NoTokens)?;
-        let mut tokens = Tokens::from_result(&result, issued).ok_or(RefreshError::NoTokens)?;
-        if tokens.refresh_token.is_none() {
-            tokens.refresh_token = Some(refresh_token);
-        }
-        Ok(tokens)
+        Tokens::refreshed(out.authentication_result, issued, refresh_token)
+            .ok_or(RefreshError::NoTokens)
     }
 
     /// New tokens with `GetTokensFromRefreshToken`, for app clients with refresh-token rotation: the
@@ -145,12 +152,8 @@ impl Tokens {
             .send()
             .await
             .map_err(RefreshError::GetTokensFromRefreshToken)?;
-        let result = out.authentication_result.ok_or(RefreshError::NoTokens)?;
-        let mut tokens = Tokens::from_result(&result, issued).ok_or(RefreshError::NoTokens)?;
-        if tokens.refresh_token.is_none() {
-            tokens.refresh_token = Some(refresh_token);
-        }
-        Ok(tokens)
+        Tokens::refreshed(out.authentication_result, issued, refresh_token)
+            .ok_or(RefreshError::NoTokens)
     }
 
     /// Signs the user out of every device (`GlobalSignOut`): every refresh token of the user stops working

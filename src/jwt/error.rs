@@ -159,20 +159,7 @@ pub(crate) fn clip(value: &str) -> String {
     }
 }
 
-/// An error and its sources on one line.
-pub(crate) fn chain(e: &dyn std::error::Error) -> String {
-    let mut out = e.to_string();
-    let mut source = e.source();
-    while let Some(s) = source {
-        let text = s.to_string();
-        if !out.contains(&text) {
-            out.push_str(": ");
-            out.push_str(&text);
-        }
-        source = s.source();
-    }
-    out
-}
+pub(crate) use crate::error::chain;
 
 impl fmt::Display for TokenUse {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
