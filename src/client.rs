@@ -36,7 +36,7 @@ struct Inner {
     service: &'static ServiceSpec,
     config: Config,
     endpoint: Option<ResolvedEndpoint>,
-    http: Result<reqwest::Client, String>,
+    http: Result<crate::http::HttpClient, String>,
     /// The app client whose secret fills `SECRET_HASH` / `ClientSecret` members (user pools).
     app_client: Option<crate::auth::AppClient>,
 }
@@ -58,11 +58,10 @@ impl Handle {
     /// A handle for `service` under `config`.
     pub(crate) fn new(config: &Config, service: &'static ServiceSpec) -> Handle {
         let http = config.http_client().cloned().map(Ok).unwrap_or_else(|| {
-            reqwest::Client::builder()
-                .connect_timeout(config.timeouts().connect)
-                .user_agent(concat!("cognito-rs/", env!("CARGO_PKG_VERSION")))
+            crate::http::HttpClient::builder()
+                .connect_timeout(Some(config.timeouts().connect))
                 .build()
-                .map_err(|e| chain(&e))
+                .map_err(|e| e.to_string())
         });
         Handle {
             inner: Arc::new(Inner {
@@ -174,7 +173,7 @@ impl Handle {
         let http = inner.http.as_ref().map_err(|e| {
             Error::Transport(TransportError {
                 operation,
-                message: format!("cannot build the HTTP client: {e}"),
+                message: e.clone(),
                 source: None,
             })
         })?;
@@ -207,7 +206,7 @@ impl Handle {
     /// One attempt: sign (with a fresh date), send, read the body within the size limit.
     async fn attempt(
         &self,
-        http: &reqwest::Client,
+        http: &crate::http::HttpClient,
         operation: &'static str,
         signed: bool,
         request: &Request,
@@ -244,41 +243,33 @@ impl Handle {
         } else {
             Vec::new()
         };
-        let method =
-            http::Method::from_bytes(request.method.as_bytes()).unwrap_or(http::Method::POST);
-        let mut builder = http.request(method, url);
-        for (k, v) in headers {
-            builder = builder.header(k, v);
-        }
-        for (k, v) in signature {
-            builder = builder.header(k, v);
-        }
-        let mut response = builder
-            .body(request.body.clone())
-            .send()
-            .await
-            .map_err(|e| transport(operation, &e))?;
-        let status = response.status().as_u16();
-        let headers = std::mem::take(response.headers_mut());
-        let limit = self.inner.config.max_response_bytes();
-        if response.content_length().is_some_and(|n| n > limit as u64) {
-            return Err(too_large(operation, status, limit));
-        }
-        let mut body = Vec::with_capacity(
-            response
-                .content_length()
-                .map_or(1024, |n| n.min(limit as u64) as usize),
-        );
-        while let Some(chunk) = response
-            .chunk()
-            .await
-            .map_err(|e| transport(operation, &e))?
+        let mut builder = http::Request::builder().method(request.method).uri(url);
+        for (k, v) in headers
+            .into_iter()
+            .chain(signature.iter().map(|(k, v)| (k.as_str(), v.as_str())))
         {
-            if body.len() + chunk.len() > limit {
-                return Err(too_large(operation, status, limit));
-            }
-            body.extend_from_slice(&chunk);
+            builder = builder.header(k, v);
         }
+        let http_request = builder
+            .body(http_body_util::Full::new(bytes::Bytes::from(
+                request.body.clone(),
+            )))
+            .map_err(|e| {
+                Error::InvalidInput(InvalidInput {
+                    operation,
+                    message: format!("cannot build the HTTP request: {e}"),
+                })
+            })?;
+        let limit = self.inner.config.max_response_bytes();
+        let response = http
+            .send(http_request, limit)
+            .await
+            .map_err(|e| transport(operation, e, limit))?;
+        let crate::http::Response {
+            status,
+            headers,
+            body,
+        } = response;
         Ok(RawResponse {
             attempts: 1,
             status,
@@ -423,18 +414,19 @@ fn undecodable(operation: &'static str, raw: &RawResponse, e: &serde_json::Error
     }
 }
 
-fn transport(operation: &'static str, e: &reqwest::Error) -> RawError {
-    if e.is_timeout() {
-        return Error::Timeout(TimeoutError {
+fn transport(operation: &'static str, e: crate::http::SendError, limit: usize) -> RawError {
+    match e {
+        crate::http::SendError::ConnectTimeout(after) => Error::Timeout(TimeoutError {
             operation,
             what: "connecting",
-            after: Duration::ZERO,
+            after,
             attempts: 1,
-        });
+        }),
+        crate::http::SendError::TooLarge { status } => too_large(operation, status, limit),
+        crate::http::SendError::Failed(message) => Error::Transport(TransportError {
+            operation,
+            message,
+            source: None,
+        }),
     }
-    Error::Transport(TransportError {
-        operation,
-        message: chain(e),
-        source: None,
-    })
 }

@@ -47,7 +47,7 @@ struct Settings {
     timeouts: Timeouts,
     retry: RetryConfig,
     max_response_bytes: Option<usize>,
-    http_client: Option<reqwest::Client>,
+    http_client: Option<crate::http::HttpClient>,
 }
 
 /// The default limit on a response body: far above any Cognito response, far below trouble.
@@ -175,7 +175,7 @@ impl Config {
     }
 
     /// The HTTP client given with [`ConfigBuilder::http_client`], if any.
-    pub(crate) fn http_client(&self) -> Option<&reqwest::Client> {
+    pub(crate) fn http_client(&self) -> Option<&crate::http::HttpClient> {
         self.inner.http_client.as_ref()
     }
 }
@@ -263,9 +263,10 @@ impl ConfigBuilder {
         self
     }
 
-    /// Uses this `reqwest` client (its pool, proxy and TLS settings) instead of one built from the
-    /// timeouts. Its own timeouts then apply to connecting.
-    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+    /// Uses this HTTP client (its pool and TLS settings) instead of one built from the timeouts. Its own
+    /// connect timeout then applies. Clients made from configurations that share one `HttpClient` share
+    /// its connection pool.
+    pub fn http_client(mut self, client: crate::http::HttpClient) -> Self {
         self.settings.http_client = Some(client);
         self
     }

@@ -136,6 +136,7 @@ macro_rules! operation_error {
         }
 
         impl crate::error::ServiceError for $name {
+            #[inline]
             fn from_response(meta: crate::error::ErrorMetadata, body: &[u8]) -> Self {
                 match meta.code() {
                     $($(Some($code))|+ => Self::$variant(crate::error::decode_exception(meta, body)),)*
@@ -187,6 +188,7 @@ macro_rules! json_operation {
             const NAME: &'static str = $name;
             const SIGNED: bool = $signed;
 
+            #[inline]
             fn missing_member(&self) -> Option<&'static str> {
                 $(if self.$field.is_none() {
                     return Some($member);
@@ -194,11 +196,13 @@ macro_rules! json_operation {
                 None
             }
 
+            #[inline]
             fn request(&self) -> Result<crate::operation::Request, String> {
                 crate::operation::Request::json($target, self)
             }
 
             $(
+                #[inline]
                 fn apply_app_client(&mut self, app: &crate::auth::AppClient) {
                     if app.is_for(self.client_id.as_deref()) {
                         app.fill_member(&mut self.$hash, self.username.as_deref());
@@ -207,6 +211,7 @@ macro_rules! json_operation {
             )?
 
             $(
+                #[inline]
                 fn apply_app_client(&mut self, app: &crate::auth::AppClient) {
                     if app.is_for(self.client_id.as_deref()) {
                         app.fill_map(&mut self.$map);
@@ -215,6 +220,7 @@ macro_rules! json_operation {
             )?
 
             $(
+                #[inline]
                 fn apply_app_client(&mut self, app: &crate::auth::AppClient) {
                     if app.is_for(self.client_id.as_deref()) {
                         app.fill_secret(&mut self.$secret);
@@ -222,6 +228,7 @@ macro_rules! json_operation {
                 }
             )?
 
+            #[inline]
             fn decode(body: &[u8]) -> Result<$output, serde_json::Error> {
                 crate::operation::decode_json(body)
             }
@@ -251,6 +258,7 @@ macro_rules! rest_operation {
             const NAME: &'static str = $name;
             const SIGNED: bool = $signed;
 
+            #[inline]
             fn missing_member(&self) -> Option<&'static str> {
                 $(if self.$field.is_none() {
                     return Some($member);
@@ -258,6 +266,7 @@ macro_rules! rest_operation {
                 None
             }
 
+            #[inline]
             fn request(&self) -> Result<crate::operation::Request, String> {
                 let r = crate::operation::Request::rest($method, $path);
                 $(let r = r.label($label_name, $label_name, self.$label.as_deref());)*
@@ -267,6 +276,7 @@ macro_rules! rest_operation {
                 r.build()
             }
 
+            #[inline]
             fn decode(body: &[u8]) -> Result<$output, serde_json::Error> {
                 crate::operation::decode_json(body)
             }

@@ -159,8 +159,6 @@ pub(crate) fn clip(value: &str) -> String {
     }
 }
 
-pub(crate) use crate::error::chain;
-
 impl fmt::Display for TokenUse {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {

@@ -10,7 +10,8 @@ use base64::Engine as _;
 use serde::Deserialize;
 use tokio::time::Instant;
 
-use super::error::{chain, clip, JwtError};
+use super::error::{clip, JwtError};
+use crate::http::SendError;
 
 /// Upper bound for a JWKS response body. Cognito's JWKS is about 1 KiB.
 pub(crate) const MAX_JWKS_BYTES: usize = 1024 * 1024;
@@ -151,7 +152,7 @@ struct FetchState {
 /// How a [`JwksCache`] fetches.
 #[derive(Debug)]
 pub(crate) struct FetchSettings {
-    pub(crate) http: reqwest::Client,
+    pub(crate) http: crate::http::HttpClient,
     pub(crate) timeout: Duration,
     pub(crate) refetch_interval: Duration,
 }
@@ -332,31 +333,23 @@ impl JwksCache {
     /// GET the JWKS: status 200, at most [`MAX_JWKS_BYTES`], within the timeout.
     async fn download(&self, settings: &FetchSettings) -> Result<KeySet, String> {
         let request = async {
-            let mut response = settings
+            let response = settings
                 .http
-                .get(&self.uri)
-                .header("accept", "application/json")
-                .send()
+                .get(&self.uri, "application/json", MAX_JWKS_BYTES)
                 .await
-                .map_err(|e| chain(&e))?;
-            let status = response.status();
-            if status != reqwest::StatusCode::OK {
-                return Err(format!("HTTP status {}", status.as_u16()));
+                .map_err(|e| match e {
+                    SendError::TooLarge { .. } => {
+                        format!("the body is larger than {MAX_JWKS_BYTES} bytes")
+                    }
+                    SendError::ConnectTimeout(after) => {
+                        format!("no connection within {after:?}")
+                    }
+                    SendError::Failed(message) => message,
+                })?;
+            if response.status != 200 {
+                return Err(format!("HTTP status {}", response.status));
             }
-            if response
-                .content_length()
-                .is_some_and(|n| n > MAX_JWKS_BYTES as u64)
-            {
-                return Err(format!("the body is larger than {MAX_JWKS_BYTES} bytes"));
-            }
-            let mut body = Vec::new();
-            while let Some(chunk) = response.chunk().await.map_err(|e| chain(&e))? {
-                if body.len() + chunk.len() > MAX_JWKS_BYTES {
-                    return Err(format!("the body is larger than {MAX_JWKS_BYTES} bytes"));
-                }
-                body.extend_from_slice(&chunk);
-            }
-            KeySet::parse(&body)
+            KeySet::parse(&response.body)
         };
         match tokio::time::timeout(settings.timeout, request).await {
             Ok(result) => result,

@@ -9,7 +9,7 @@ use base64::Engine as _;
 use serde_json::{Map, Value};
 
 use super::claims::Claims;
-use super::error::{chain, clip, BuildError, JwtError};
+use super::error::{clip, BuildError, JwtError};
 use super::jwks::{FetchSettings, JwksCache, RsaKey};
 
 /// The default leeway for `exp`, `nbf` and `iat`: 5 seconds.
@@ -235,7 +235,7 @@ pub struct JwtVerifierBuilder {
     leeway: Duration,
     refetch_interval: Duration,
     timeout: Duration,
-    http: Option<reqwest::Client>,
+    http: Option<crate::http::HttpClient>,
 }
 
 impl JwtVerifierBuilder {
@@ -268,7 +268,7 @@ impl JwtVerifierBuilder {
 
     /// Fetches the JWKS with this client (its proxy and TLS settings) instead of one of its own.
     /// The [`jwks_timeout`](Self::jwks_timeout) applies either way.
-    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+    pub fn http_client(mut self, client: crate::http::HttpClient) -> Self {
         self.http = Some(client);
         self
     }
@@ -307,11 +307,10 @@ impl JwtVerifierBuilder {
         }
         let http = match self.http {
             Some(http) => http,
-            None => reqwest::Client::builder()
-                .connect_timeout(self.timeout)
-                .user_agent(concat!("cognito-rs/", env!("CARGO_PKG_VERSION"), " jwt"))
+            None => crate::http::HttpClient::builder()
+                .connect_timeout(Some(self.timeout))
                 .build()
-                .map_err(|e| BuildError::HttpClient(chain(&e)))?,
+                .map_err(|e| BuildError::HttpClient(e.to_string()))?,
         };
         let mut caches: Vec<Arc<JwksCache>> = caches.into_values().collect();
         caches.sort_by(|a, b| a.uri().cmp(b.uri()));
@@ -364,12 +363,17 @@ fn check_pool(pool: &UserPool) -> Result<TokenUse, BuildError> {
         url: clip(&url),
         reason,
     };
-    let parsed = reqwest::Url::parse(&url).map_err(|e| invalid(e.to_string()))?;
-    if !matches!(parsed.scheme(), "http" | "https") {
+    let parsed: http::Uri = url
+        .parse()
+        .map_err(|e: http::uri::InvalidUri| invalid(e.to_string()))?;
+    let scheme = parsed.scheme_str().unwrap_or("");
+    if !matches!(scheme, "http" | "https") {
         return Err(invalid(format!(
-            "the scheme is {:?}, not http or https",
-            parsed.scheme()
+            "the scheme is {scheme:?}, not http or https"
         )));
+    }
+    if parsed.host().is_none_or(str::is_empty) {
+        return Err(invalid("the URL has no host".to_owned()));
     }
     Ok(token_use)
 }
