@@ -691,3 +691,82 @@ async fn an_operation_timeout_that_is_not_reached_changes_nothing() {
     expect_ok(get_user(&config_with(&server.endpoint(), fast_retry(3), timeouts)).await);
     assert_eq!(server.request_count(), 2);
 }
+
+// ----------------------------------------------------------------------------------------------------
+// Connection reuse
+// ----------------------------------------------------------------------------------------------------
+
+/// `n` `AdminGetUser` calls in a row on one client, with retries off: each must succeed on its own.
+async fn calls_in_a_row(server: &RecordingServer, n: usize) {
+    let idp = cognito::idp::Client::new(&config(&server.endpoint(), RetryConfig::disabled()));
+    for i in 0..n {
+        let call = idp
+            .admin_get_user()
+            .user_pool_id("us-east-1_faults")
+            .username("alice")
+            .send();
+        expect_ok(guard("AdminGetUser", call).await);
+        assert_eq!(server.request_count(), i + 1);
+    }
+}
+
+#[tokio::test]
+async fn a_keep_alive_connection_is_reused() {
+    let server = RecordingServer::start(CannedResponse::json(200, USER));
+    calls_in_a_row(&server, 5).await;
+    assert_eq!(server.connection_count(), 1);
+}
+
+#[tokio::test]
+async fn a_connection_the_server_closes_is_not_reused() {
+    let server =
+        RecordingServer::start(CannedResponse::json(200, USER).with_header("Connection", "close"));
+    calls_in_a_row(&server, 3).await;
+    assert_eq!(server.connection_count(), 3);
+}
+
+#[tokio::test]
+async fn an_idle_connection_closed_without_notice_costs_no_retry() {
+    // The server answers as if the connection stayed open, then drops it, as servers do with idle
+    // keep-alive connections: the next call must go out on a new connection, with retries off.
+    let server = RecordingServer::start(
+        CannedResponse::json(200, USER).with_behaviour(Behaviour::CloseAfterResponse),
+    );
+    calls_in_a_row(&server, 3).await;
+    assert_eq!(server.connection_count(), 3);
+    // And immediately, before the client can have seen the close.
+    let server = RecordingServer::start(
+        CannedResponse::json(200, USER).with_behaviour(Behaviour::CloseAfterResponse),
+    );
+    let idp = cognito::idp::Client::new(&config(&server.endpoint(), RetryConfig::disabled()));
+    let first = idp.admin_get_user().user_pool_id("p").username("a").send();
+    expect_ok(guard("first", first).await);
+    tokio::task::yield_now().await;
+    let second = idp.admin_get_user().user_pool_id("p").username("a").send();
+    expect_ok(guard("second", second).await);
+    assert_eq!(server.request_count(), 2);
+}
+
+#[tokio::test]
+async fn a_connection_left_mid_body_is_not_reused() {
+    // An over-limit body ends the call before it is read: that connection must not serve the next one.
+    let server = RecordingServer::start(CannedResponse::json(200, USER));
+    server.push(CannedResponse::json(
+        200,
+        &format!(r#"{{"Username":"{}"}}"#, "x".repeat(4096)),
+    ));
+    let config = Config::builder()
+        .region("us-east-1")
+        .endpoint_url(server.endpoint())
+        .credentials(Credentials::new("AKID", "SECRET", None, None, "t"))
+        .retry(RetryConfig::disabled())
+        .max_response_bytes(1024)
+        .build();
+    let idp = cognito::idp::Client::new(&config);
+    let big = idp.admin_get_user().user_pool_id("p").username("a").send();
+    let err = guard("big", big).await.expect_err("over the limit");
+    assert!(matches!(err, Error::Response(_)), "{err:?}");
+    let next = idp.admin_get_user().user_pool_id("p").username("a").send();
+    expect_ok(guard("next", next).await);
+    assert_eq!(server.connection_count(), 2);
+}

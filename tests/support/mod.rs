@@ -503,6 +503,9 @@ pub enum Behaviour {
     Hang,
     /// Close the connection with a TCP reset (RST) and no response.
     Reset,
+    /// Send the whole response as if the connection stayed open (no `Connection: close`), then close
+    /// it: what a server does when it drops an idle keep-alive connection.
+    CloseAfterResponse,
 }
 
 /// A response the [`RecordingServer`] replays.
@@ -728,8 +731,9 @@ async fn serve_connection(stream: TcpStream, state: Arc<Mutex<RecordingState>>) 
             || find_header(&response.headers, "connection")
                 .is_some_and(|v| v.eq_ignore_ascii_case("close"));
 
+        let hang_up = close || response.behaviour == Behaviour::CloseAfterResponse;
         match response.behaviour {
-            Behaviour::Normal => {}
+            Behaviour::Normal | Behaviour::CloseAfterResponse => {}
             Behaviour::Delay(delay) => tokio::time::sleep(delay).await,
             Behaviour::CloseAfterHeaders => {
                 let _ = reader.get_mut().write_all(&response.head_bytes(true)).await;
@@ -755,7 +759,7 @@ async fn serve_connection(stream: TcpStream, state: Arc<Mutex<RecordingState>>) 
         {
             return;
         }
-        if close {
+        if hang_up {
             let _ = reader.get_mut().shutdown().await;
             return;
         }

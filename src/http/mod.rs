@@ -1,31 +1,30 @@
-//! The HTTP/1.1 client under every call: hyper's pooled client, with TLS from rustls (feature `rustls`,
+//! The HTTP/1.1 client under every call: hyper's HTTP/1.1 connections in a small pool of our own, with TLS
+//! from rustls (feature `rustls`,
 //! the default) or the platform's library (feature `native-tls`).
 //!
 //! Every client made from one [`Config`](crate::Config) shares one [`HttpClient`] and so one connection
 //! pool. Build your own to change pool or TLS settings and pass it to
 //! [`ConfigBuilder::http_client`](crate::ConfigBuilder::http_client).
 
+mod connect;
+mod io;
+mod pool;
+
 use std::error::Error as StdError;
 use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
-use hyper_util::client::legacy::connect::HttpConnector;
-use hyper_util::client::legacy::Client;
-use hyper_util::rt::{TokioExecutor, TokioTimer};
+use hyper::client::conn::http1::SendRequest;
 
+use self::connect::{connect, Target, Tls};
+use self::pool::Pool;
 use crate::error::chain;
 
 /// The `user-agent` sent when a request sets none.
 const USER_AGENT: &str = concat!("cognito-rs/", env!("CARGO_PKG_VERSION"));
-
-#[cfg(feature = "rustls")]
-type Connector = hyper_rustls::HttpsConnector<HttpConnector>;
-#[cfg(all(feature = "native-tls", not(feature = "rustls")))]
-type Connector = hyper_tls::HttpsConnector<HttpConnector>;
-#[cfg(not(any(feature = "rustls", feature = "native-tls")))]
-type Connector = HttpConnector;
 
 /// Whether this build can speak `https`.
 const TLS: bool = cfg!(any(feature = "rustls", feature = "native-tls"));
@@ -33,15 +32,21 @@ const TLS: bool = cfg!(any(feature = "rustls", feature = "native-tls"));
 /// A pooled HTTP/1.1 client. Cheap to clone: clones share the pool.
 #[derive(Clone)]
 pub struct HttpClient {
-    client: Client<Connector, Full<Bytes>>,
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    pool: Pool,
+    tls: Tls,
     connect_timeout: Option<Duration>,
 }
 
 impl fmt::Debug for HttpClient {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("HttpClient")
-            .field("connect_timeout", &self.connect_timeout)
+            .field("connect_timeout", &self.inner.connect_timeout)
             .field("tls", &TLS)
+            .field("idle_connections", &self.inner.pool.idle_count())
             .finish_non_exhaustive()
     }
 }
@@ -96,28 +101,66 @@ impl HttpClient {
         }
     }
 
-    /// Sends `request` and reads its body, up to `limit` bytes.
+    /// Sends `request` (with an absolute URI) and reads its body, up to `limit` bytes. An idle
+    /// connection to the same target is reused when there is one; a request that a reused connection
+    /// turned out too stale to take is sent again on a new one.
     pub(crate) async fn send(
         &self,
         mut request: http::Request<Full<Bytes>>,
         limit: usize,
     ) -> Result<Response, SendError> {
-        if !TLS && request.uri().scheme_str() == Some("https") {
-            return Err(SendError::Failed(
-                "https needs the `rustls` or the `native-tls` feature of cognito".to_owned(),
-            ));
+        let target = Target::of(request.uri()).map_err(SendError::Failed)?;
+        let headers = request.headers_mut();
+        if !headers.contains_key(http::header::HOST) {
+            let host = http::HeaderValue::from_str(&target.host_header())
+                .map_err(|e| SendError::Failed(format!("invalid host: {e}")))?;
+            headers.insert(http::header::HOST, host);
         }
-        if !request.headers().contains_key(http::header::USER_AGENT) {
-            request.headers_mut().insert(
+        if !headers.contains_key(http::header::USER_AGENT) {
+            headers.insert(
                 http::header::USER_AGENT,
                 http::HeaderValue::from_static(USER_AGENT),
             );
         }
-        let response = self
-            .client
-            .request(request)
+        // HTTP/1.1 to an origin server: the request line carries the path and query only.
+        let origin = request
+            .uri()
+            .path_and_query()
+            .map_or("/", |p| p.as_str())
+            .parse::<http::Uri>()
+            .map_err(|e| SendError::Failed(format!("invalid path: {e}")))?;
+        *request.uri_mut() = origin;
+
+        let inner = &*self.inner;
+        while let Some(mut sender) = inner.pool.take(&target) {
+            if sender.ready().await.is_err() {
+                continue;
+            }
+            match sender.try_send_request(request).await {
+                Ok(response) => return self.read(response, sender, target, limit).await,
+                Err(mut e) => match e.take_message() {
+                    // Not sent: the connection was closed under us. Try the next one.
+                    Some(unsent) => request = unsent,
+                    None => return Err(SendError::Failed(chain(e.error()))),
+                },
+            }
+        }
+        let mut sender = connect(&target, &inner.tls, inner.connect_timeout).await?;
+        let response = sender
+            .send_request(request)
             .await
-            .map_err(|e| self.request_error(&e))?;
+            .map_err(|e| SendError::Failed(chain(&e)))?;
+        self.read(response, sender, target, limit).await
+    }
+
+    /// Reads a response's body within `limit`, then gives the connection back to the pool.
+    async fn read(
+        &self,
+        response: http::Response<hyper::body::Incoming>,
+        sender: SendRequest<Full<Bytes>>,
+        target: Target,
+        limit: usize,
+    ) -> Result<Response, SendError> {
         let (parts, mut body) = response.into_parts();
         let status = parts.status.as_u16();
         let declared = parts
@@ -138,6 +181,7 @@ impl HttpClient {
                 bytes.extend_from_slice(&data);
             }
         }
+        self.inner.pool.put(target, sender);
         Ok(Response {
             status,
             headers: parts.headers,
@@ -158,19 +202,6 @@ impl HttpClient {
             .body(Full::new(Bytes::new()))
             .map_err(|e| SendError::Failed(format!("invalid request: {e}")))?;
         self.send(request, limit).await
-    }
-
-    fn request_error(&self, e: &hyper_util::client::legacy::Error) -> SendError {
-        let mut source: Option<&(dyn StdError + 'static)> = Some(e);
-        while let Some(err) = source {
-            if let Some(io) = err.downcast_ref::<std::io::Error>() {
-                if io.kind() == std::io::ErrorKind::TimedOut && e.is_connect() {
-                    return SendError::ConnectTimeout(self.connect_timeout.unwrap_or_default());
-                }
-            }
-            source = err.source();
-        }
-        SendError::Failed(chain(e))
     }
 }
 
@@ -203,38 +234,28 @@ impl HttpClientBuilder {
 
     /// Builds the client. It needs no runtime to be built, but must be used inside a tokio runtime.
     pub fn build(self) -> Result<HttpClient, HttpClientError> {
-        let mut http = HttpConnector::new();
-        http.set_connect_timeout(self.connect_timeout);
-        http.set_nodelay(true);
-        http.enforce_http(!TLS);
         #[cfg(feature = "rustls")]
-        let connector = {
-            let tls = match self.tls {
-                Some(tls) => tls,
+        let tls = {
+            let config = match self.tls {
+                Some(config) => config,
                 None => default_tls()?,
             };
-            hyper_rustls::HttpsConnectorBuilder::new()
-                .with_tls_config(tls)
-                .https_or_http()
-                .enable_http1()
-                .wrap_connector(http)
+            Tls::Rustls(tokio_rustls::TlsConnector::from(Arc::new(config)))
         };
         #[cfg(all(feature = "native-tls", not(feature = "rustls")))]
-        let connector = {
-            let tls = native_tls::TlsConnector::new()
+        let tls = {
+            let connector = native_tls::TlsConnector::new()
                 .map_err(|e| HttpClientError { message: chain(&e) })?;
-            hyper_tls::HttpsConnector::from((http, tokio_native_tls::TlsConnector::from(tls)))
+            Tls::Native(tokio_native_tls::TlsConnector::from(connector))
         };
         #[cfg(not(any(feature = "rustls", feature = "native-tls")))]
-        let connector = http;
-        let client = Client::builder(TokioExecutor::new())
-            .pool_idle_timeout(self.pool_idle_timeout)
-            .pool_max_idle_per_host(self.pool_max_idle_per_host)
-            .pool_timer(TokioTimer::new())
-            .build(connector);
+        let tls = Tls::None;
         Ok(HttpClient {
-            client,
-            connect_timeout: self.connect_timeout,
+            inner: Arc::new(Inner {
+                pool: Pool::new(self.pool_max_idle_per_host, self.pool_idle_timeout),
+                tls,
+                connect_timeout: self.connect_timeout,
+            }),
         })
     }
 }
