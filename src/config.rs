@@ -280,20 +280,17 @@ impl ConfigBuilder {
 }
 
 /// Why a configuration could not be loaded or used.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum ConfigError {
     /// The profile named by `AWS_PROFILE` is in neither the shared config nor the credentials file.
-    #[error("AWS profile `{profile}` is not defined in the shared config file or the shared credentials file")]
     ProfileNotFound {
         /// The profile's name.
         profile: String,
     },
     /// Credentials are incomplete, such as an access key without its secret.
-    #[error("invalid AWS credentials: {0}")]
     InvalidCredentials(String),
     /// A shared config or credentials file exists but could not be read.
-    #[error("cannot read AWS shared file `{}`", path.display())]
     Io {
         /// The file's path.
         path: PathBuf,
@@ -301,22 +298,16 @@ pub enum ConfigError {
         source: std::io::Error,
     },
     /// An AWS endpoint is needed but no region is configured.
-    #[error(
-        "no AWS region configured for {service}: set AWS_REGION, a `region` in the AWS profile, \
-         or ConfigBuilder::region"
-    )]
     MissingRegion {
         /// The service whose endpoint was being resolved.
         service: ServiceId,
     },
     /// The region is not a region name (only ASCII letters, digits and `-` are allowed).
-    #[error("invalid AWS region `{region}`: only ASCII letters, digits and `-` are allowed")]
     InvalidRegion {
         /// The rejected region.
         region: String,
     },
     /// An endpoint URL override is not a usable URL.
-    #[error("invalid endpoint URL `{url}`: {reason}")]
     InvalidEndpoint {
         /// The rejected URL.
         url: String,
@@ -324,7 +315,6 @@ pub enum ConfigError {
         reason: String,
     },
     /// A setting has a value outside those it accepts.
-    #[error("invalid value `{value}` for {setting}: expected {expected}")]
     InvalidValue {
         /// The setting: an environment variable or a profile key.
         setting: String,
@@ -333,6 +323,53 @@ pub enum ConfigError {
         /// What is accepted.
         expected: &'static str,
     },
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ConfigError::ProfileNotFound { profile } => write!(
+                f,
+                "AWS profile `{profile}` is not defined in the shared config file or the shared \
+                 credentials file"
+            ),
+            ConfigError::InvalidCredentials(reason) => {
+                write!(f, "invalid AWS credentials: {reason}")
+            }
+            ConfigError::Io { path, .. } => {
+                write!(f, "cannot read AWS shared file `{}`", path.display())
+            }
+            ConfigError::MissingRegion { service } => write!(
+                f,
+                "no AWS region configured for {service}: set AWS_REGION, a `region` in the AWS \
+                 profile, or ConfigBuilder::region"
+            ),
+            ConfigError::InvalidRegion { region } => write!(
+                f,
+                "invalid AWS region `{region}`: only ASCII letters, digits and `-` are allowed"
+            ),
+            ConfigError::InvalidEndpoint { url, reason } => {
+                write!(f, "invalid endpoint URL `{url}`: {reason}")
+            }
+            ConfigError::InvalidValue {
+                setting,
+                value,
+                expected,
+            } => write!(
+                f,
+                "invalid value `{value}` for {setting}: expected {expected}"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for ConfigError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            ConfigError::Io { source, .. } => Some(source),
+            _ => None,
+        }
+    }
 }
 
 #[cfg(test)]

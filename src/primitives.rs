@@ -4,7 +4,6 @@
 use std::fmt;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use base64::Engine as _;
 use serde::de::{self, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -242,17 +241,69 @@ impl fmt::Debug for Blob {
 
 impl Serialize for Blob {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&base64::engine::general_purpose::STANDARD.encode(&self.0))
+        s.serialize_str(&base64_simd::STANDARD.encode_to_string(&self.0))
     }
 }
 
 impl<'de> Deserialize<'de> for Blob {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Blob, D::Error> {
         let text = <std::borrow::Cow<'de, str>>::deserialize(d)?;
-        base64::engine::general_purpose::STANDARD
-            .decode(text.as_bytes())
+        base64_simd::STANDARD
+            .decode_to_vec(text.as_bytes())
             .map(Blob)
-            .map_err(|e| de::Error::custom(format!("invalid base64 blob: {e}")))
+            .map_err(|_| {
+                let why = base64_error_message(text.as_bytes(), &base64_simd::STANDARD, true);
+                de::Error::custom(format!("invalid base64 blob: {why}"))
+            })
+    }
+}
+
+/// Decodes base64 in which padding is optional (the `base64` crate's `DecodePaddingMode::Indifferent`):
+/// no `=`, the `=` of the canonical encoding, or a single `=` where the canonical encoding has two.
+/// `unpadded` is the alphabet's `*_NO_PAD` engine. Non-zero trailing bits are an error, as always.
+#[cfg(any(feature = "srp", feature = "jwt"))]
+pub(crate) fn decode_base64_padding_indifferent(
+    unpadded: &base64_simd::Base64,
+    text: &[u8],
+) -> Result<Vec<u8>, base64_simd::Error> {
+    let body = text.len() - text.iter().rev().take_while(|b| **b == b'=').count();
+    let padding_fits = matches!((body % 4, text.len() - body), (_, 0) | (2, 1 | 2) | (3, 1));
+    // Misplaced padding is left in, where the unpadded engine rejects it.
+    unpadded.decode_to_vec(if padding_fits { &text[..body] } else { text })
+}
+
+/// Why `text`, which `engine` failed to decode, is not base64, in the words of the `base64` crate
+/// (base64-simd's error says only that decoding failed): the first symbol outside the alphabet or
+/// misplaced `=`, else a length no encoding has, else missing padding (when `padding_required`), else
+/// the last symbol's unused bits being set.
+pub(crate) fn base64_error_message(
+    text: &[u8],
+    engine: &base64_simd::Base64,
+    padding_required: bool,
+) -> String {
+    let charset = engine.charset();
+    let invalid = |at: usize| format!("Invalid symbol {}, offset {at}.", text[at]);
+    // A lone symbol after the last group of four is looked at first.
+    if let [.., last] = text {
+        if text.len() % 4 == 1 && *last != b'=' && !charset.contains(last) {
+            return invalid(text.len() - 1);
+        }
+    }
+    let body = text.len() - text.iter().rev().take_while(|b| **b == b'=').count();
+    if let Some(at) = text[..body].iter().position(|b| !charset.contains(b)) {
+        return invalid(at);
+    }
+    match (body % 4, text.len() - body) {
+        (1, 0) => return format!("Invalid input length: {body}"),
+        (0, 1..) | (1, _) | (2, 3..) | (3, 2..) => return invalid(body),
+        (_, padding) if padding_required && (body + padding) % 4 != 0 => {
+            return "Invalid padding".to_owned();
+        }
+        _ => {}
+    }
+    match text[..body].last() {
+        Some(last) => format!("Invalid last symbol {last}, offset {}.", body - 1),
+        None => "Invalid input".to_owned(),
     }
 }
 
@@ -300,5 +351,37 @@ mod tests {
         let err = serde_json::from_str::<Blob>("\"not base64!\"").expect_err("invalid");
         assert!(err.to_string().contains("base64"), "{err}");
         assert_eq!(format!("{b:?}"), "Blob(5 bytes)");
+        // Padding is required, and the error says what is wrong as the `base64` crate did.
+        for (text, why) in [
+            ("not base64!", "Invalid symbol 32, offset 3."),
+            ("aGVsbG8", "Invalid padding"),
+            ("aGVsbG8==", "Invalid symbol 61, offset 7."),
+            ("aGVsbG9=", "Invalid last symbol 57, offset 6."),
+            ("aGVsb", "Invalid input length: 5"),
+        ] {
+            let err = serde_json::from_str::<Blob>(&format!("\"{text}\"")).expect_err(text);
+            assert!(
+                err.to_string()
+                    .starts_with(&format!("invalid base64 blob: {why}")),
+                "{text}: {err}"
+            );
+        }
+    }
+
+    #[cfg(any(feature = "srp", feature = "jwt"))]
+    #[test]
+    fn base64_padding_is_optional_but_not_free() {
+        let decode = |text: &str| {
+            decode_base64_padding_indifferent(&base64_simd::URL_SAFE_NO_PAD, text.as_bytes()).ok()
+        };
+        for text in ["aGk", "aGk=", "aA", "aA=", "aA==", "", "_-8"] {
+            assert!(decode(text).is_some(), "{text:?}");
+        }
+        assert_eq!(decode("aA="), Some(b"h".to_vec()));
+        for text in [
+            "aGk==", "aA===", "aGVs=", "=", "a", "a=", "aA=a", "aB", "aGk+", "aGk ",
+        ] {
+            assert_eq!(decode(text), None, "{text:?}");
+        }
     }
 }

@@ -605,50 +605,79 @@ impl OtherChallenge {
 }
 
 /// Why a sign-in step failed.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum SignInError {
     /// `InitiateAuth` failed.
-    #[error("{0}")]
-    InitiateAuth(#[source] Error<InitiateAuthError>),
+    InitiateAuth(Error<InitiateAuthError>),
     /// `AdminInitiateAuth` failed.
-    #[error("{0}")]
-    AdminInitiateAuth(#[source] Error<AdminInitiateAuthError>),
+    AdminInitiateAuth(Error<AdminInitiateAuthError>),
     /// `RespondToAuthChallenge` failed.
-    #[error("{0}")]
-    RespondToAuthChallenge(#[source] Error<RespondToAuthChallengeError>),
+    RespondToAuthChallenge(Error<RespondToAuthChallengeError>),
     /// `AdminRespondToAuthChallenge` failed.
-    #[error("{0}")]
-    AdminRespondToAuthChallenge(#[source] Error<AdminRespondToAuthChallengeError>),
+    AdminRespondToAuthChallenge(Error<AdminRespondToAuthChallengeError>),
     /// `AssociateSoftwareToken` failed.
-    #[error("{0}")]
-    AssociateSoftwareToken(#[source] Error<AssociateSoftwareTokenError>),
+    AssociateSoftwareToken(Error<AssociateSoftwareTokenError>),
     /// `VerifySoftwareToken` failed.
-    #[error("{0}")]
-    VerifySoftwareToken(#[source] Error<VerifySoftwareTokenError>),
+    VerifySoftwareToken(Error<VerifySoftwareTokenError>),
     /// `VerifySoftwareToken` did not accept the code.
-    #[error("the authenticator code was not accepted")]
     CodeMismatch,
     /// `ConfirmDevice` failed.
-    #[error("{0}")]
-    ConfirmDevice(#[source] Error<ConfirmDeviceError>),
+    ConfirmDevice(Error<ConfirmDeviceError>),
     /// `UpdateDeviceStatus` failed.
-    #[error("{0}")]
-    UpdateDeviceStatus(#[source] Error<UpdateDeviceStatusError>),
+    UpdateDeviceStatus(Error<UpdateDeviceStatusError>),
     /// The SRP computation failed (bad values from the server).
     #[cfg(feature = "srp")]
-    #[error("SRP: {0}")]
-    Srp(#[source] crate::auth::srp::SrpError),
+    Srp(crate::auth::srp::SrpError),
     /// The service asked for something this flow cannot answer (`PASSWORD_VERIFIER` outside SRP,
     /// `DEVICE_SRP_AUTH` with no remembered device).
-    #[error("unexpected challenge {0}")]
     UnexpectedChallenge(String),
     /// The request cannot be made as asked.
-    #[error("invalid sign-in request: {0}")]
     InvalidRequest(String),
     /// The service's answer lacks what the step needs (no session, no tokens).
-    #[error("malformed answer: {0}")]
     Malformed(String),
+}
+
+impl fmt::Display for SignInError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SignInError::InitiateAuth(e) => write!(f, "{e}"),
+            SignInError::AdminInitiateAuth(e) => write!(f, "{e}"),
+            SignInError::RespondToAuthChallenge(e) => write!(f, "{e}"),
+            SignInError::AdminRespondToAuthChallenge(e) => write!(f, "{e}"),
+            SignInError::AssociateSoftwareToken(e) => write!(f, "{e}"),
+            SignInError::VerifySoftwareToken(e) => write!(f, "{e}"),
+            SignInError::CodeMismatch => f.write_str("the authenticator code was not accepted"),
+            SignInError::ConfirmDevice(e) => write!(f, "{e}"),
+            SignInError::UpdateDeviceStatus(e) => write!(f, "{e}"),
+            #[cfg(feature = "srp")]
+            SignInError::Srp(e) => write!(f, "SRP: {e}"),
+            SignInError::UnexpectedChallenge(name) => write!(f, "unexpected challenge {name}"),
+            SignInError::InvalidRequest(reason) => write!(f, "invalid sign-in request: {reason}"),
+            SignInError::Malformed(reason) => write!(f, "malformed answer: {reason}"),
+        }
+    }
+}
+
+impl std::error::Error for SignInError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            SignInError::InitiateAuth(e) => Some(e),
+            SignInError::AdminInitiateAuth(e) => Some(e),
+            SignInError::RespondToAuthChallenge(e) => Some(e),
+            SignInError::AdminRespondToAuthChallenge(e) => Some(e),
+            SignInError::AssociateSoftwareToken(e) => Some(e),
+            SignInError::VerifySoftwareToken(e) => Some(e),
+            SignInError::ConfirmDevice(e) => Some(e),
+            SignInError::UpdateDeviceStatus(e) => Some(e),
+            #[cfg(feature = "srp")]
+            SignInError::Srp(e) => Some(e),
+            SignInError::CodeMismatch
+            | SignInError::UnexpectedChallenge(_)
+            | SignInError::InvalidRequest(_)
+            | SignInError::Malformed(_) => None,
+        }
+    }
 }
 
 impl SignInError {

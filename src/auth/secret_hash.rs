@@ -16,7 +16,6 @@
 
 use std::fmt;
 
-use base64::Engine as _;
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
 use subtle::ConstantTimeEq;
@@ -28,7 +27,7 @@ pub fn secret_hash(username: &str, client_id: &str, client_secret: &str) -> Stri
         client_secret.as_bytes(),
         &[username.as_bytes(), client_id.as_bytes()],
     );
-    base64::engine::general_purpose::STANDARD.encode(mac)
+    base64_simd::STANDARD.encode_to_string(mac)
 }
 
 /// HMAC-SHA256 of the concatenation of `parts`, keyed with `key`.

@@ -46,9 +46,7 @@ use std::collections::HashMap;
 use std::fmt;
 use std::time::SystemTime;
 
-use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig, STANDARD};
-use base64::engine::DecodePaddingMode;
-use base64::{alphabet, Engine as _};
+use base64_simd::STANDARD;
 use num_bigint::BigUint;
 use subtle::ConstantTimeEq;
 
@@ -56,46 +54,71 @@ use crate::auth::secret_hash::hmac_sha256;
 pub use timestamp::cognito_timestamp;
 
 /// Why an SRP step failed.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum SrpError {
     /// The user pool id is not `<region>_<pool name>` with an alphanumeric pool name.
-    #[error("invalid user pool id `{0}`: expected `<region>_<name>`, e.g. `us-east-1_AbCdEf123`")]
     InvalidPoolId(String),
     /// A value that must be hexadecimal (`SALT`, `SRP_B`, a private key) is not.
-    #[error("`{field}` is not a hexadecimal number")]
     InvalidHex {
         /// The parameter at fault.
         field: &'static str,
     },
     /// A value that must be base64 (`SECRET_BLOCK`) is not.
-    #[error("`{field}` is not valid base64")]
     InvalidBase64 {
         /// The parameter at fault.
         field: &'static str,
     },
     /// A challenge parameter the step needs is absent.
-    #[error("challenge parameter `{0}` is missing")]
     MissingParameter(&'static str),
     /// The server's `SRP_B` is 0 modulo N: a malicious B that would fix the session key. Aborted.
-    #[error("the server's SRP_B is 0 modulo N; refusing to authenticate")]
     ServerValueZero,
     /// u = H(pad A ‖ pad B) is 0, which would take the password out of the key. Aborted.
-    #[error("the SRP scrambling parameter u = H(A, B) is 0; refusing to authenticate")]
     ScramblerZero,
     /// The private value `a` is 0, or A = g^a is 0 modulo N.
-    #[error("the SRP private value is 0 or yields A = 0 modulo N")]
     InvalidPrivateKey,
     /// The operating system's random number generator failed.
-    #[error("the operating system's random number generator failed: {0}")]
     Random(getrandom::Error),
 }
 
+impl fmt::Display for SrpError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SrpError::InvalidPoolId(id) => write!(
+                f,
+                "invalid user pool id `{id}`: expected `<region>_<name>`, e.g. `us-east-1_AbCdEf123`"
+            ),
+            SrpError::InvalidHex { field } => write!(f, "`{field}` is not a hexadecimal number"),
+            SrpError::InvalidBase64 { field } => write!(f, "`{field}` is not valid base64"),
+            SrpError::MissingParameter(name) => {
+                write!(f, "challenge parameter `{name}` is missing")
+            }
+            SrpError::ServerValueZero => {
+                f.write_str("the server's SRP_B is 0 modulo N; refusing to authenticate")
+            }
+            SrpError::ScramblerZero => f.write_str(
+                "the SRP scrambling parameter u = H(A, B) is 0; refusing to authenticate",
+            ),
+            SrpError::InvalidPrivateKey => {
+                f.write_str("the SRP private value is 0 or yields A = 0 modulo N")
+            }
+            SrpError::Random(e) => write!(
+                f,
+                "the operating system's random number generator failed: {e}"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for SrpError {}
+
 /// Base64 as Cognito's `SECRET_BLOCK` uses it: standard alphabet; padding accepted but not required.
-const SECRET_BLOCK_BASE64: GeneralPurpose = GeneralPurpose::new(
-    &alphabet::STANDARD,
-    GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent),
-);
+fn decode_secret_block_base64(text: &str) -> Result<Vec<u8>, base64_simd::Error> {
+    crate::primitives::decode_base64_padding_indifferent(
+        &base64_simd::STANDARD_NO_PAD,
+        text.as_bytes(),
+    )
+}
 
 /// The client's ephemeral key pair: `a` (secret) and A = g^a mod N.
 #[derive(Clone)]
@@ -198,7 +221,7 @@ impl PasswordAuthenticationKey {
                 timestamp.as_bytes(),
             ],
         );
-        STANDARD.encode(mac)
+        STANDARD.encode_to_string(mac)
     }
 }
 
@@ -226,18 +249,16 @@ fn pool_name(pool_id: &str) -> Result<&str, SrpError> {
 }
 
 fn decode_secret_block(secret_block: &str) -> Result<Vec<u8>, SrpError> {
-    SECRET_BLOCK_BASE64.decode(secret_block).or_else(|_| {
+    decode_secret_block_base64(secret_block).or_else(|_| {
         // Like pycognito and the JS SDK, skip characters outside the base64 alphabet (emulators send
         // opaque session ids); Cognito itself always sends valid base64.
         let kept: String = secret_block
             .chars()
             .filter(|c| c.is_ascii_alphanumeric() || *c == '+' || *c == '/')
             .collect();
-        SECRET_BLOCK_BASE64
-            .decode(&kept)
-            .map_err(|_| SrpError::InvalidBase64 {
-                field: "SECRET_BLOCK",
-            })
+        decode_secret_block_base64(&kept).map_err(|_| SrpError::InvalidBase64 {
+            field: "SECRET_BLOCK",
+        })
     })
 }
 
@@ -667,14 +688,14 @@ impl DeviceVerifier {
         password_random: &[u8; 40],
         salt_random: &[u8; 16],
     ) -> Self {
-        let password = STANDARD.encode(password_random);
+        let password = STANDARD.encode_to_string(password_random);
         let salt = BigUint::from_bytes_be(salt_random);
         let x = math::private_x(&salt, device_group_key, device_key, &password);
         let verifier = math::public_value(&x);
         Self {
             device_password: DevicePassword(password),
-            salt_b64: STANDARD.encode(math::pad(&salt)),
-            verifier_b64: STANDARD.encode(math::pad(&verifier)),
+            salt_b64: STANDARD.encode_to_string(math::pad(&salt)),
+            verifier_b64: STANDARD.encode_to_string(math::pad(&verifier)),
         }
     }
 
@@ -914,7 +935,7 @@ mod tests {
         let high = DeviceVerifier::with_random_values("-grp", "dev", &[0xff; 40], &[0x80; 16]);
         assert_eq!(
             high.salt_b64,
-            STANDARD.encode([&[0u8][..], &[0x80; 16]].concat())
+            STANDARD.encode_to_string([&[0u8][..], &[0x80; 16]].concat())
         );
         let fresh = new_device_verifier("-grp", "dev").unwrap();
         let again = new_device_verifier("-grp", "dev").unwrap();

@@ -5,8 +5,6 @@
 use std::fmt;
 use std::time::{Duration, SystemTime};
 
-use base64::Engine as _;
-
 use crate::idp::operation::{
     GetTokensFromRefreshTokenError, GlobalSignOutError, InitiateAuthError, RevokeTokenError,
 };
@@ -84,8 +82,8 @@ impl Tokens {
     /// token: it only picks the name to hash.
     pub fn username(&self) -> Option<String> {
         let payload = self.access_token.split('.').nth(1)?;
-        let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
-            .decode(payload.trim_end_matches('='))
+        let bytes = base64_simd::URL_SAFE_NO_PAD
+            .decode_to_vec(payload.trim_end_matches('='))
             .ok()?;
         let claims: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
         claims
@@ -205,36 +203,71 @@ impl fmt::Debug for Tokens {
 }
 
 /// Why [`Tokens::refresh`] or [`Tokens::refresh_with_rotation`] failed.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum RefreshError {
     /// These tokens have no refresh token.
-    #[error("no refresh token to refresh with")]
     NoRefreshToken,
     /// The app client has a secret, and the access token carries no `username` to hash.
-    #[error("cannot compute SECRET_HASH: the access token has no username claim")]
     NoUsername,
     /// `InitiateAuth` (`REFRESH_TOKEN_AUTH`) failed.
-    #[error("refresh failed: {0}")]
-    InitiateAuth(#[source] Error<InitiateAuthError>),
+    InitiateAuth(Error<InitiateAuthError>),
     /// `GetTokensFromRefreshToken` failed.
-    #[error("refresh failed: {0}")]
-    GetTokensFromRefreshToken(#[source] Error<GetTokensFromRefreshTokenError>),
+    GetTokensFromRefreshToken(Error<GetTokensFromRefreshTokenError>),
     /// The service answered without tokens.
-    #[error("the service answered without tokens")]
     NoTokens,
 }
 
 /// Why [`Tokens::revoke`] failed.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum RevokeError {
     /// These tokens have no refresh token.
-    #[error("no refresh token to revoke")]
     NoRefreshToken,
     /// `RevokeToken` failed.
-    #[error("revocation failed: {0}")]
-    RevokeToken(#[source] Error<RevokeTokenError>),
+    RevokeToken(Error<RevokeTokenError>),
+}
+
+impl fmt::Display for RefreshError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RefreshError::NoRefreshToken => f.write_str("no refresh token to refresh with"),
+            RefreshError::NoUsername => {
+                f.write_str("cannot compute SECRET_HASH: the access token has no username claim")
+            }
+            RefreshError::InitiateAuth(e) => write!(f, "refresh failed: {e}"),
+            RefreshError::GetTokensFromRefreshToken(e) => write!(f, "refresh failed: {e}"),
+            RefreshError::NoTokens => f.write_str("the service answered without tokens"),
+        }
+    }
+}
+
+impl std::error::Error for RefreshError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            RefreshError::InitiateAuth(e) => Some(e),
+            RefreshError::GetTokensFromRefreshToken(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for RevokeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RevokeError::NoRefreshToken => f.write_str("no refresh token to revoke"),
+            RevokeError::RevokeToken(e) => write!(f, "revocation failed: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for RevokeError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            RevokeError::RevokeToken(e) => Some(e),
+            _ => None,
+        }
+    }
 }
 
 #[cfg(test)]
@@ -242,7 +275,7 @@ mod tests {
     use super::*;
 
     fn jwt(payload: &str) -> String {
-        let enc = |s: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(s);
+        let enc = |s: &str| base64_simd::URL_SAFE_NO_PAD.encode_to_string(s);
         format!("{}.{}.sig", enc(r#"{"alg":"RS256"}"#), enc(payload))
     }
 

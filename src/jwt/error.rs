@@ -9,25 +9,20 @@ use super::TokenUse;
 /// Every variant names the check that failed. No variant carries the token itself: values quoted
 /// from a token (issuer, key id, algorithm, client id, `token_use`) are claims or header fields,
 /// not secrets, and are clipped to 128 characters because they come from untrusted input.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum JwtError {
     /// The token is not a well-formed JWS in compact form (three base64url parts, a JSON header
     /// and a JSON object payload), or a claim has the wrong type.
-    #[error("malformed token: {0}")]
     Malformed(String),
     /// The header's `alg` is not `RS256` (`none`, `HS256`, … are all refused).
-    #[error("unsupported algorithm {0:?}: only RS256 is accepted")]
     UnsupportedAlgorithm(String),
     /// A claim the checks need is absent (`iss`, `exp`, `sub`, `token_use`, `client_id`, `aud`).
-    #[error("the token has no `{0}` claim")]
     MissingClaim(&'static str),
     /// The `iss` claim names none of the configured user pools.
-    #[error("unknown issuer {0:?}: not one of the configured user pools")]
     UnknownIssuer(String),
     /// The header's `kid` is not in the pool's JWKS, even after a refetch (or a refetch was not
     /// allowed yet: see [`JwtVerifierBuilder::jwks_refetch_interval`](super::JwtVerifierBuilder::jwks_refetch_interval)).
-    #[error("unknown key id {kid:?}: not in the JWKS at {jwks_uri}")]
     UnknownKid {
         /// The header's `kid`.
         kid: String,
@@ -36,7 +31,6 @@ pub enum JwtError {
     },
     /// The JWKS has a key with this `kid`, but not one that can check an RS256 signature
     /// (not RSA, `alg` other than RS256, `use` other than `sig`, modulus outside 2048–8192 bits…).
-    #[error("key {kid:?} cannot verify RS256 signatures: {reason}")]
     UnsupportedKey {
         /// The header's `kid`.
         kid: String,
@@ -44,10 +38,8 @@ pub enum JwtError {
         reason: String,
     },
     /// The RS256 signature does not match the header and payload under the key named by `kid`.
-    #[error("invalid signature")]
     InvalidSignature,
     /// `exp` (plus the leeway) is not after the current time.
-    #[error("token expired at {exp} (now {now}, Unix seconds)")]
     Expired {
         /// The `exp` claim.
         exp: i64,
@@ -55,7 +47,6 @@ pub enum JwtError {
         now: i64,
     },
     /// `nbf` or `iat` is later than the current time (plus the leeway).
-    #[error("token not valid yet: `{claim}` is {value}, now is {now} (Unix seconds)")]
     NotYetValid {
         /// `nbf` or `iat`.
         claim: &'static str,
@@ -65,7 +56,6 @@ pub enum JwtError {
         now: i64,
     },
     /// `token_use` is not the one the pool expects.
-    #[error("wrong token_use: expected {expected}, found {found:?}")]
     WrongTokenUse {
         /// What the pool accepts.
         expected: TokenUse,
@@ -74,16 +64,13 @@ pub enum JwtError {
     },
     /// The app client (`client_id` of an access token, `aud` of an ID token) is not one of the
     /// pool's allowed clients.
-    #[error("client {0:?} is not allowed")]
     ClientNotAllowed(String),
     /// The token's `cognito:groups` contains none of the required groups.
-    #[error("the token is in none of the required groups {required:?}")]
     MissingGroup {
         /// The groups of which at least one is required.
         required: Vec<String>,
     },
     /// The token's `scope` lacks required scopes.
-    #[error("the token lacks the required scope(s) {missing:?}")]
     MissingScope {
         /// The scopes missing: all of them for an any-of requirement, the absent ones for an
         /// all-of requirement.
@@ -91,7 +78,6 @@ pub enum JwtError {
     },
     /// The JWKS could not be fetched or read: connection failure, timeout, HTTP status other than
     /// 200, a body over the size limit, or a body that is not a JWKS.
-    #[error("cannot fetch the JWKS at {jwks_uri}: {reason}")]
     JwksFetch {
         /// The JWKS address.
         jwks_uri: String,
@@ -101,39 +87,83 @@ pub enum JwtError {
     /// [`JwtVerifier::verify_sync`](super::JwtVerifier::verify_sync) found no cached JWKS for the
     /// token's pool: call [`JwtVerifier::hydrate`](super::JwtVerifier::hydrate) (or one async
     /// `verify`) first.
-    #[error("the JWKS at {jwks_uri} is not cached (call hydrate() before verify_sync())")]
     JwksNotCached {
         /// The JWKS address.
         jwks_uri: String,
     },
 }
 
+impl fmt::Display for JwtError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            JwtError::Malformed(what) => write!(f, "malformed token: {what}"),
+            JwtError::UnsupportedAlgorithm(alg) => {
+                write!(f, "unsupported algorithm {alg:?}: only RS256 is accepted")
+            }
+            JwtError::MissingClaim(claim) => write!(f, "the token has no `{claim}` claim"),
+            JwtError::UnknownIssuer(iss) => {
+                write!(
+                    f,
+                    "unknown issuer {iss:?}: not one of the configured user pools"
+                )
+            }
+            JwtError::UnknownKid { kid, jwks_uri } => {
+                write!(f, "unknown key id {kid:?}: not in the JWKS at {jwks_uri}")
+            }
+            JwtError::UnsupportedKey { kid, reason } => {
+                write!(f, "key {kid:?} cannot verify RS256 signatures: {reason}")
+            }
+            JwtError::InvalidSignature => f.write_str("invalid signature"),
+            JwtError::Expired { exp, now } => {
+                write!(f, "token expired at {exp} (now {now}, Unix seconds)")
+            }
+            JwtError::NotYetValid { claim, value, now } => write!(
+                f,
+                "token not valid yet: `{claim}` is {value}, now is {now} (Unix seconds)"
+            ),
+            JwtError::WrongTokenUse { expected, found } => {
+                write!(f, "wrong token_use: expected {expected}, found {found:?}")
+            }
+            JwtError::ClientNotAllowed(client) => write!(f, "client {client:?} is not allowed"),
+            JwtError::MissingGroup { required } => {
+                write!(
+                    f,
+                    "the token is in none of the required groups {required:?}"
+                )
+            }
+            JwtError::MissingScope { missing } => {
+                write!(f, "the token lacks the required scope(s) {missing:?}")
+            }
+            JwtError::JwksFetch { jwks_uri, reason } => {
+                write!(f, "cannot fetch the JWKS at {jwks_uri}: {reason}")
+            }
+            JwtError::JwksNotCached { jwks_uri } => write!(
+                f,
+                "the JWKS at {jwks_uri} is not cached (call hydrate() before verify_sync())"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for JwtError {}
+
 /// Why [`JwtVerifierBuilder::build`](super::JwtVerifierBuilder::build) refused its settings.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum BuildError {
     /// No user pool was added.
-    #[error("no user pool was configured")]
     NoPools,
     /// A pool id is empty or contains characters a pool id cannot have.
-    #[error("invalid user pool id {0:?}")]
     InvalidPoolId(String),
     /// A region is empty or contains characters a region cannot have.
-    #[error("invalid region {0:?}")]
     InvalidRegion(String),
     /// A pool has no allowed client id and was not marked [`any_client`](super::UserPool::any_client).
-    #[error("user pool {0}: no client id allowed (add client_id(..) or call any_client())")]
     NoClientId(String),
     /// A pool has no expected [`TokenUse`].
-    #[error("user pool {0}: no token_use expected (call token_use(..))")]
     NoTokenUse(String),
     /// A pool that accepts only ID tokens requires scopes, which only access tokens carry.
-    #[error(
-        "user pool {0}: scopes are required but only ID tokens (which have no scope) are accepted"
-    )]
     ScopesOnIdTokens(String),
     /// A JWKS URL is not an absolute `http`/`https` URL.
-    #[error("invalid JWKS URL {url:?}: {reason}")]
     InvalidJwksUrl {
         /// The URL given.
         url: String,
@@ -141,12 +171,44 @@ pub enum BuildError {
         reason: String,
     },
     /// Two pools have the same issuer, so a token could not be routed to one of them.
-    #[error("two user pools have the issuer {0}")]
     DuplicateIssuer(String),
     /// The HTTP client could not be built.
-    #[error("cannot build the HTTP client: {0}")]
     HttpClient(String),
 }
+
+impl fmt::Display for BuildError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            BuildError::NoPools => f.write_str("no user pool was configured"),
+            BuildError::InvalidPoolId(id) => write!(f, "invalid user pool id {id:?}"),
+            BuildError::InvalidRegion(region) => write!(f, "invalid region {region:?}"),
+            BuildError::NoClientId(pool) => write!(
+                f,
+                "user pool {pool}: no client id allowed (add client_id(..) or call any_client())"
+            ),
+            BuildError::NoTokenUse(pool) => {
+                write!(
+                    f,
+                    "user pool {pool}: no token_use expected (call token_use(..))"
+                )
+            }
+            BuildError::ScopesOnIdTokens(pool) => write!(
+                f,
+                "user pool {pool}: scopes are required but only ID tokens (which have no scope) \
+                 are accepted"
+            ),
+            BuildError::InvalidJwksUrl { url, reason } => {
+                write!(f, "invalid JWKS URL {url:?}: {reason}")
+            }
+            BuildError::DuplicateIssuer(issuer) => {
+                write!(f, "two user pools have the issuer {issuer}")
+            }
+            BuildError::HttpClient(reason) => write!(f, "cannot build the HTTP client: {reason}"),
+        }
+    }
+}
+
+impl std::error::Error for BuildError {}
 
 /// At most this many characters of an untrusted value go into an error.
 const CLIP_CHARS: usize = 128;

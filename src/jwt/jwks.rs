@@ -2,12 +2,13 @@
 //! key id (at most once per refetch interval), with concurrent fetches merged into one.
 
 use std::collections::HashMap;
+use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
-use base64::Engine as _;
-use serde::Deserialize;
+use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde_json::Value;
 use tokio::time::Instant;
 
 use super::error::{clip, JwtError};
@@ -17,11 +18,13 @@ use crate::http::SendError;
 pub(crate) const MAX_JWKS_BYTES: usize = 1024 * 1024;
 
 /// base64url, with or without padding (RFC 7518 says without; some servers pad).
-const B64URL: base64::engine::GeneralPurpose = base64::engine::GeneralPurpose::new(
-    &base64::alphabet::URL_SAFE,
-    base64::engine::GeneralPurposeConfig::new()
-        .with_decode_padding_mode(base64::engine::DecodePaddingMode::Indifferent),
-);
+fn decode_base64url(text: &str) -> Result<Vec<u8>, String> {
+    let text = text.as_bytes();
+    crate::primitives::decode_base64_padding_indifferent(&base64_simd::URL_SAFE_NO_PAD, text)
+        .map_err(|_| {
+            crate::primitives::base64_error_message(text, &base64_simd::URL_SAFE_NO_PAD, false)
+        })
+}
 
 /// An RSA public key from a JWK: modulus and exponent, big-endian, no leading zeros.
 #[derive(Debug)]
@@ -54,20 +57,96 @@ pub(crate) enum Lookup {
     Unusable(String),
 }
 
-#[derive(Deserialize)]
+/// A JWKS document: an object with a `keys` array (other members are ignored).
 struct JwksDocument {
-    keys: Vec<serde_json::Value>,
+    keys: Vec<Value>,
 }
 
-#[derive(Deserialize)]
+/// Deserializes as `#[derive(Deserialize)]` did: an object with exactly one `keys` (unknown members
+/// ignored) or a one-element array, with serde's usual messages for anything else.
+impl<'de> Deserialize<'de> for JwksDocument {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct DocumentVisitor;
+
+        impl<'de> Visitor<'de> for DocumentVisitor {
+            type Value = JwksDocument;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("struct JwksDocument")
+            }
+
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<JwksDocument, A::Error> {
+                match seq.next_element()? {
+                    Some(keys) => Ok(JwksDocument { keys }),
+                    None => Err(de::Error::invalid_length(
+                        0,
+                        &"struct JwksDocument with 1 element",
+                    )),
+                }
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<JwksDocument, A::Error> {
+                let mut keys = None;
+                while let Some(name) = map.next_key::<String>()? {
+                    if name != "keys" {
+                        map.next_value::<IgnoredAny>()?;
+                    } else if keys.is_some() {
+                        return Err(de::Error::duplicate_field("keys"));
+                    } else {
+                        keys = Some(map.next_value()?);
+                    }
+                }
+                match keys {
+                    Some(keys) => Ok(JwksDocument { keys }),
+                    None => Err(de::Error::missing_field("keys")),
+                }
+            }
+        }
+
+        deserializer.deserialize_struct("JwksDocument", &["keys"], DocumentVisitor)
+    }
+}
+
+/// The members of a JWK that matter here.
 struct Jwk {
     kid: Option<String>,
     kty: Option<String>,
     alg: Option<String>,
-    #[serde(rename = "use")]
     use_: Option<String>,
     n: Option<String>,
     e: Option<String>,
+}
+
+impl Jwk {
+    /// The key's members, each absent, `null` or a string; `None` when the key is not an object
+    /// (or, as serde's derive also took it, an array of the six members in declaration order) or a
+    /// member has another type. Unknown members are ignored.
+    fn from_value(value: &Value) -> Option<Jwk> {
+        let member = |value: Option<&Value>| match value {
+            None | Some(Value::Null) => Some(None),
+            Some(Value::String(s)) => Some(Some(s.clone())),
+            Some(_) => None,
+        };
+        let [kid, kty, alg, use_, n, e] = match value {
+            Value::Object(members) => {
+                ["kid", "kty", "alg", "use", "n", "e"].map(|k| members.get(k))
+            }
+            Value::Array(items) => match items.as_slice() {
+                [kid, kty, alg, use_, n, e] => [kid, kty, alg, use_, n, e].map(Some),
+                _ => return None,
+            },
+            _ => return None,
+        }
+        .map(member);
+        Some(Jwk {
+            kid: kid?,
+            kty: kty?,
+            alg: alg?,
+            use_: use_?,
+            n: n?,
+            e: e?,
+        })
+    }
 }
 
 impl KeySet {
@@ -79,7 +158,7 @@ impl KeySet {
         let mut keys = HashMap::new();
         for value in document.keys {
             // A key that is not even an object with string members is unusable, not fatal.
-            let Ok(jwk) = serde_json::from_value::<Jwk>(value) else {
+            let Some(jwk) = Jwk::from_value(&value) else {
                 continue;
             };
             let Some(kid) = jwk.kid.clone() else {
@@ -119,9 +198,8 @@ fn rsa_key(jwk: &Jwk) -> Result<RsaKey, String> {
     }
     let decode = |name: &str, value: Option<&str>| -> Result<Vec<u8>, String> {
         let value = value.ok_or_else(|| format!("no `{name}`"))?;
-        let bytes = B64URL
-            .decode(value)
-            .map_err(|e| format!("`{name}` is not base64url: {e}"))?;
+        let bytes =
+            decode_base64url(value).map_err(|e| format!("`{name}` is not base64url: {e}"))?;
         let start = bytes.iter().position(|b| *b != 0).unwrap_or(bytes.len());
         Ok(bytes[start..].to_vec())
     };
