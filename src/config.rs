@@ -272,7 +272,17 @@ impl ConfigBuilder {
     }
 
     /// Builds the configuration.
-    pub fn build(self) -> Config {
+    ///
+    /// Without [`http_client`](Self::http_client), it makes one HTTP client from the timeouts: every
+    /// client made from this configuration (and its clones) then shares that one connection pool.
+    pub fn build(mut self) -> Config {
+        if self.settings.http_client.is_none() {
+            // A failure (the platform TLS library refusing to start) is reported by the first call.
+            self.settings.http_client = crate::http::HttpClient::builder()
+                .connect_timeout(Some(self.settings.timeouts.connect))
+                .build()
+                .ok();
+        }
         Config {
             inner: Arc::new(self.settings),
         }

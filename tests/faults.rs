@@ -770,3 +770,15 @@ async fn a_connection_left_mid_body_is_not_reused() {
     expect_ok(guard("next", next).await);
     assert_eq!(server.connection_count(), 2);
 }
+
+#[tokio::test]
+async fn clients_made_from_one_config_share_one_pool() {
+    let server = RecordingServer::start(CannedResponse::json(200, USER));
+    let config = config(&server.endpoint(), RetryConfig::disabled());
+    for _ in 0..3 {
+        // A new client each time, from the same configuration.
+        expect_ok(get_user(&config).await);
+    }
+    assert_eq!(server.request_count(), 3);
+    assert_eq!(server.connection_count(), 1);
+}
