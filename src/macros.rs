@@ -324,4 +324,288 @@ macro_rules! paginated {
     };
 }
 
-pub(crate) use {exception, json_operation, open_enum, operation_error, paginated, rest_operation};
+/// Implements `Serialize` and/or `Deserialize` for a generated structure whose members are all `Option`s,
+/// as a JSON object keyed by the members' wire names:
+///
+/// ```text
+/// crate::json_struct! {
+///     AdminGetUserOutput: deserialize {
+///         username = "Username",
+///         message = "message" | "Message",
+///     }
+/// }
+/// ```
+///
+/// The mode is `serialize`, `deserialize` or `serialize, deserialize`. Serializing writes the `Some`
+/// members in declaration order and leaves out the `None` ones. Deserializing starts from
+/// `Default::default()`, reads each listed key (or one of its `|` aliases) into its member (`null` gives
+/// `None`), skips unknown keys and refuses a member given twice. Fields not listed (URI, query and header
+/// bindings, an exception's `meta`) are neither written nor read.
+#[allow(unused_macros)] // which macros a build uses depends on its service features
+macro_rules! json_struct {
+    (@ser $name:ident {}) => {
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                serde::ser::SerializeMap::end(s.serialize_map(Some(0))?)
+            }
+        }
+    };
+    (@ser $name:ident { $($field:ident = $wire:literal,)+ }) => {
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                use serde::ser::SerializeMap as _;
+                let mut map = s.serialize_map(None)?;
+                $(
+                    if let Some(v) = &self.$field {
+                        map.serialize_entry($wire, v)?;
+                    }
+                )+
+                map.end()
+            }
+        }
+    };
+    (@de $name:ident { $($field:ident = $wire:literal $(| $alias:literal)*,)* }) => {
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                struct Fields;
+
+                impl<'de> serde::de::Visitor<'de> for Fields {
+                    type Value = $name;
+
+                    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        f.write_str(concat!("struct ", stringify!($name)))
+                    }
+
+                    fn visit_map<A: serde::de::MapAccess<'de>>(
+                        self,
+                        mut map: A,
+                    ) -> Result<$name, A::Error> {
+                        crate::json_struct!(@visit $name, map { $($field = $wire $(| $alias)*,)* })
+                    }
+                }
+
+                d.deserialize_map(Fields)
+            }
+        }
+    };
+    (@visit $name:ident, $map:ident {}) => {{
+        while $map
+            .next_entry::<serde::de::IgnoredAny, serde::de::IgnoredAny>()?
+            .is_some()
+        {}
+        Ok(<$name as Default>::default())
+    }};
+    (@visit $name:ident, $map:ident { $($field:ident = $wire:literal $(| $alias:literal)*,)+ }) => {{
+        let mut out = <$name as Default>::default();
+        // Whether each member was seen, to refuse duplicates (one flag per member, named like it).
+        $(let mut $field = false;)+
+        while let Some(key) = $map.next_key::<crate::macros::JsonKey<'de>>()? {
+            match key.as_str() {
+                $(
+                    $wire $(| $alias)* => {
+                        if std::mem::replace(&mut $field, true) {
+                            return Err(serde::de::Error::duplicate_field($wire));
+                        }
+                        out.$field = $map.next_value()?;
+                    }
+                )+
+                _ => {
+                    $map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(out)
+    }};
+    ($name:ident: serialize { $($field:ident = $wire:literal,)* }) => {
+        crate::json_struct!(@ser $name { $($field = $wire,)* });
+    };
+    ($name:ident: deserialize { $($field:ident = $wire:literal $(| $alias:literal)*,)* }) => {
+        crate::json_struct!(@de $name { $($field = $wire $(| $alias)*,)* });
+    };
+    ($name:ident: serialize, deserialize {
+        $($field:ident = $wire:literal $(| $alias:literal)*,)*
+    }) => {
+        crate::json_struct!(@ser $name { $($field = $wire,)* });
+        crate::json_struct!(@de $name { $($field = $wire $(| $alias)*,)* });
+    };
+}
+
+/// A JSON object key as `json_struct!`'s visitors read it: borrowed from the input when it has no escapes
+/// (no allocation), owned otherwise.
+pub(crate) enum JsonKey<'de> {
+    /// Borrowed from the input.
+    Borrowed(&'de str),
+    /// Unescaped or handed over by the deserializer.
+    Owned(String),
+}
+
+impl JsonKey<'_> {
+    /// The key.
+    pub(crate) fn as_str(&self) -> &str {
+        match self {
+            JsonKey::Borrowed(s) => s,
+            JsonKey::Owned(s) => s,
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for JsonKey<'de> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct KeyVisitor;
+
+        impl<'de> serde::de::Visitor<'de> for KeyVisitor {
+            type Value = JsonKey<'de>;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a member name")
+            }
+
+            fn visit_borrowed_str<E: serde::de::Error>(
+                self,
+                v: &'de str,
+            ) -> Result<JsonKey<'de>, E> {
+                Ok(JsonKey::Borrowed(v))
+            }
+
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<JsonKey<'de>, E> {
+                Ok(JsonKey::Owned(v.to_owned()))
+            }
+
+            fn visit_string<E: serde::de::Error>(self, v: String) -> Result<JsonKey<'de>, E> {
+                Ok(JsonKey::Owned(v))
+            }
+        }
+
+        d.deserialize_identifier(KeyVisitor)
+    }
+}
+
+pub(crate) use {
+    exception, json_operation, json_struct, open_enum, operation_error, paginated, rest_operation,
+};
+
+#[cfg(test)]
+mod tests {
+    use super::JsonKey;
+
+    #[derive(Clone, Debug, Default, PartialEq)]
+    struct Thing {
+        name: Option<String>,
+        r#type: Option<i32>,
+        tags: Option<Vec<String>>,
+        /// Bound to the URI: not listed, so never in the body.
+        path: Option<String>,
+    }
+
+    crate::json_struct! {
+        Thing: serialize, deserialize {
+            name = "Name",
+            r#type = "Type",
+            tags = "Tags",
+        }
+    }
+
+    #[derive(Debug, Default)]
+    struct Failure {
+        message: Option<String>,
+        meta: Option<u8>,
+    }
+
+    crate::json_struct! {
+        Failure: deserialize {
+            message = "message" | "Message",
+        }
+    }
+
+    #[derive(Debug, Default, PartialEq)]
+    struct Nothing {}
+
+    crate::json_struct! {
+        Nothing: serialize, deserialize {}
+    }
+
+    fn thing(json: &str) -> Result<Thing, String> {
+        serde_json::from_str(json).map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn serialize_writes_present_members_in_order() {
+        let t = Thing {
+            tags: Some(vec!["a".into()]),
+            name: Some("n".into()),
+            path: Some("p".into()),
+            r#type: None,
+        };
+        assert_eq!(
+            serde_json::to_string(&t).unwrap(),
+            r#"{"Name":"n","Tags":["a"]}"#
+        );
+        assert_eq!(serde_json::to_string(&Thing::default()).unwrap(), "{}");
+        assert_eq!(serde_json::to_string(&Nothing {}).unwrap(), "{}");
+        let v = serde_json::to_value(&t).unwrap();
+        assert_eq!(v, serde_json::json!({"Name": "n", "Tags": ["a"]}));
+    }
+
+    #[test]
+    fn deserialize_reads_wire_names_and_skips_the_rest() {
+        let t =
+            thing(r#"{"Type":3,"Unknown":{"x":[1,{"y":null}]},"Name":"n","Tags":null,"path":"p"}"#)
+                .unwrap();
+        assert_eq!(
+            t,
+            Thing {
+                name: Some("n".into()),
+                r#type: Some(3),
+                ..Thing::default()
+            }
+        );
+        // An escaped key is unescaped before matching.
+        assert_eq!(
+            thing(r#"{"N\u0061me":"e"}"#).unwrap().name.as_deref(),
+            Some("e")
+        );
+        // From a `Value` too (owned keys).
+        let v = serde_json::json!({"Name": "v", "Other": 1});
+        let t: Thing = serde_json::from_value(v).unwrap();
+        assert_eq!(t.name.as_deref(), Some("v"));
+        assert_eq!(t.path, None);
+        assert_eq!(
+            serde_json::from_str::<Nothing>(r#"{"a":[{}]}"#).unwrap(),
+            Nothing {}
+        );
+    }
+
+    #[test]
+    fn deserialize_refuses_what_the_derive_refused() {
+        let dup = thing(r#"{"Name":null,"Name":"b"}"#).unwrap_err();
+        assert!(dup.starts_with("duplicate field `Name`"), "{dup}");
+        let wrong = thing(r#"{"Type":"3"}"#).unwrap_err();
+        assert!(wrong.starts_with("invalid type: string \"3\""), "{wrong}");
+        let not_object = thing("true").unwrap_err();
+        assert!(not_object.contains("expected struct Thing"), "{not_object}");
+        assert!(thing(r#"{"Name":"a""#).is_err());
+    }
+
+    #[test]
+    fn aliases_are_one_member() {
+        for json in [r#"{"message":"m"}"#, r#"{"Message":"m"}"#] {
+            let f: Failure = serde_json::from_str(json).unwrap();
+            assert_eq!(f.message.as_deref(), Some("m"));
+            assert_eq!(f.meta, None);
+        }
+        let both = serde_json::from_str::<Failure>(r#"{"message":"a","Message":"b"}"#);
+        assert!(both
+            .unwrap_err()
+            .to_string()
+            .starts_with("duplicate field `message`"));
+    }
+
+    #[test]
+    fn keys_are_borrowed_unless_escaped() {
+        let plain: JsonKey<'_> = serde_json::from_str(r#""Name""#).unwrap();
+        assert!(matches!(plain, JsonKey::Borrowed("Name")));
+        let escaped: JsonKey<'_> = serde_json::from_str(r#""N\u0061me""#).unwrap();
+        assert!(matches!(&escaped, JsonKey::Owned(s) if s == "Name"));
+        assert_eq!(escaped.as_str(), "Name");
+    }
+}

@@ -98,20 +98,28 @@ fn tiny_service_is_read() {
 fn tiny_service_generates_the_expected_items() {
     let (_, code) = generate(&tiny(), &options()).expect("generates");
     let has = |s: &str| assert!(code.contains(s), "missing `{s}` in:\n{code}");
-    // Types: open enum, structure with serde names, timestamp and blob primitives.
+    // Types: open enum, structure with wire names, timestamp and blob primitives.
     has("pub enum KindType {");
     has("    BigOne,");
     has("    Unknown(String),");
     has("BigOne = \"BIG_ONE\",");
-    has("#[serde(rename_all = \"PascalCase\")]");
     has("pub created: Option<DateTime>,");
     has("pub data: Option<Blob>,");
-    // `Thing` is only in outputs: Deserialize without Serialize.
-    has("#[derive(Clone, Debug, Default, PartialEq, Deserialize)]\n    #[serde(rename_all = \"PascalCase\")]\n    pub struct Thing {");
-    // Input: Serialize, skip None, keyword field, sensitive member redacted in Debug.
+    // `Thing` is only in outputs: Deserialize without Serialize, through `json_struct!`.
+    has("#[derive(Clone, Debug, Default, PartialEq)]\n    pub struct Thing {");
+    has("    crate::json_struct! {\n        Thing: deserialize {\n            created = \"Created\",\n            data = \"Data\",\n            kind = \"Kind\",\n        }\n    }\n");
+    // Input: Serialize, keyword field, sensitive member redacted in Debug.
     has("pub r#type: Option<String>,");
-    has("#[serde(skip_serializing_if = \"Option::is_none\")]");
+    has("GetThingsInput: serialize {\n            id = \"Id\",\n            kind = \"Kind\",\n            secret = \"Secret\",\n            r#type = \"Type\",");
     has("s.field(\"secret\", &crate::primitives::REDACTED);");
+    // Empty structures, and exceptions, which accept `message` in either case and keep `meta` out.
+    has("crate::json_struct! {\n        PingInput: serialize {}\n    }");
+    has("crate::json_struct! {\n        PingOutput: deserialize {}\n    }");
+    has("ThingNotFoundException: deserialize {\n            message = \"message\" | \"Message\",\n        }\n");
+    // No serde derives or attributes: `json_struct!` implements the traits.
+    for gone in ["serde", "Serialize", "Deserialize"] {
+        assert!(!code.contains(gone), "`{gone}` in:\n{code}");
+    }
     has("pub tags: Option<HashMap<String, String>>,");
     // Errors and operation metadata.
     has("ThingNotFoundException(ThingNotFoundException),");
@@ -180,7 +188,10 @@ fn rest_json_bindings_are_generated() {
     has("labels: [pool_id = \"PoolId\"],");
     has("query: [next_token = \"nextToken\"],");
     has("headers: [context = \"x-amz-Context\"],");
-    has("        #[serde(skip)]\n        pub pool_id: Option<String>,");
+    // Members bound outside the body are plain fields that `json_struct!` leaves out.
+    has("        /// The `PoolId` member.\n        pub pool_id: Option<String>,");
+    has("PutItemInput: serialize {\n            value = \"Value\",\n        }\n");
+    assert!(!code.contains("serde"), "serde attribute in:\n{code}");
     assert_rustfmt_clean(&code, "tiny REST service");
 }
 
@@ -249,6 +260,7 @@ fn real_documents_generate_rustfmt_clean_code() {
     for (file, id) in [
         ("cognito-idp.openapi.json", "CognitoIdp"),
         ("cognito-identity.openapi.json", "CognitoIdentity"),
+        ("cognito-sync.openapi.json", "CognitoSync"),
     ] {
         let text = std::fs::read_to_string(root.join(file)).expect("spec document exists");
         let (svc, code) = generate(
@@ -261,6 +273,10 @@ fn real_documents_generate_rustfmt_clean_code() {
         )
         .expect("generates");
         assert!(!svc.operations.is_empty());
+        // serde's traits come from `json_struct!`, never from derives or attributes.
+        for gone in ["serde(", "Serialize", "Deserialize"] {
+            assert!(!code.contains(gone), "`{gone}` in the code of {file}");
+        }
         assert_rustfmt_clean(&code, file);
     }
 }

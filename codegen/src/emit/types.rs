@@ -15,9 +15,9 @@ pub struct StructSpec<'a> {
     pub doc: &'a str,
     /// Its members.
     pub members: &'a [Member],
-    /// Derive `Serialize` (skipping `None` members).
+    /// Implement `Serialize` (skipping `None` members) through `json_struct!`.
     pub ser: bool,
-    /// Derive `Deserialize`.
+    /// Implement `Deserialize` through `json_struct!` (needs `default`).
     pub de: bool,
     /// Redact every member in `Debug`.
     pub sensitive: bool,
@@ -73,13 +73,21 @@ pub(crate) fn doc_or(doc: &str, fallback: &str) -> String {
     }
 }
 
-/// Writes a structure: doc, derives, fields with serde attributes, and a redacting `Debug` when needed.
+/// Writes a structure: doc, derives, fields, a redacting `Debug` when needed, and the `json_struct!` call
+/// that implements its serde traits.
 pub fn emit_struct(
     w: &mut Writer,
     ctx: &Context,
     uses: &mut Vec<&'static str>,
     spec: &StructSpec,
 ) -> Result<(), Error> {
+    if spec.de && !spec.default {
+        // `json_struct!`'s `Deserialize` starts from `Default::default()`.
+        return Err(Error::new(format!(
+            "`{}`: a deserialized structure must derive `Default`",
+            spec.name
+        )));
+    }
     let mut sensitive_fields = Vec::new();
     for m in spec.members {
         sensitive_fields.push(spec.sensitive || ctx.member_sensitive(m)?);
@@ -95,35 +103,17 @@ pub fn emit_struct(
     if !spec.exception {
         derives.push("PartialEq");
     }
-    if spec.ser {
-        derives.push("Serialize");
-        uses.push("serde::Serialize");
-    }
-    if spec.de {
-        derives.push("Deserialize");
-        uses.push("serde::Deserialize");
-    }
-    // serde's `PascalCase` renaming covers most AWS member names; only the others need their own rename.
-    let pascal = (spec.ser || spec.de)
-        && spec
-            .members
-            .iter()
-            .any(|m| serde_pascal(&Context::field(m)) == m.wire_name());
     w.doc(spec.doc);
     w.line(&format!("#[derive({})]", derives.join(", ")));
-    if pascal {
-        w.line("#[serde(rename_all = \"PascalCase\")]");
-    }
     if spec.members.is_empty() && !spec.exception {
         w.line(&format!("pub struct {} {{}}", spec.name));
     } else {
         w.open(&format!("pub struct {}", spec.name));
         for m in spec.members {
-            emit_field(w, ctx, uses, m, spec, pascal)?;
+            emit_field(w, ctx, uses, m, spec)?;
         }
         if spec.exception {
             w.doc("Code, message, HTTP status and request id of the error response.");
-            w.line("#[serde(skip)]");
             w.line("pub meta: crate::error::ErrorMetadata,");
         }
         w.close("");
@@ -153,21 +143,46 @@ pub fn emit_struct(
         w.close("");
         w.close("");
     }
+    emit_json_struct(w, spec);
     Ok(())
 }
 
-/// The name serde's `rename_all = "PascalCase"` gives a snake-case field.
-fn serde_pascal(field: &str) -> String {
-    names::unraw(field)
-        .split('_')
-        .map(|w| {
-            let mut cs = w.chars();
-            match cs.next() {
-                Some(f) => f.to_ascii_uppercase().to_string() + cs.as_str(),
-                None => String::new(),
+/// Writes the `json_struct!` call that implements the serde traits `spec` asks for: the JSON body members
+/// with their wire names (and, for exceptions, the other spelling of `message`). Members bound to the URI,
+/// the query string or a header, and an exception's `meta`, are left out, so they are never (de)serialized.
+fn emit_json_struct(w: &mut Writer, spec: &StructSpec) {
+    let mode = match (spec.ser, spec.de) {
+        (true, false) => "serialize",
+        (false, true) => "deserialize",
+        (true, true) => "serialize, deserialize",
+        (false, false) => return,
+    };
+    let body: Vec<&Member> = spec
+        .members
+        .iter()
+        .filter(|m| m.location == crate::model::Location::Body)
+        .collect();
+    w.blank();
+    w.open("crate::json_struct!");
+    if body.is_empty() {
+        w.line(&format!("{}: {mode} {{}}", spec.name));
+    } else {
+        w.open(&format!("{}: {mode}", spec.name));
+        for m in body {
+            let wire = m.wire_name();
+            let mut names = vec![lit(wire)];
+            if spec.exception && spec.de {
+                match wire {
+                    "message" => names.push(lit("Message")),
+                    "Message" => names.push(lit("message")),
+                    _ => {}
+                }
             }
-        })
-        .collect()
+            w.line(&format!("{} = {},", Context::field(m), names.join(" | ")));
+        }
+        w.close("");
+    }
+    w.close("");
 }
 
 fn emit_field(
@@ -176,7 +191,6 @@ fn emit_field(
     uses: &mut Vec<&'static str>,
     m: &Member,
     spec: &StructSpec,
-    pascal: bool,
 ) -> Result<(), Error> {
     let field = Context::field(m);
     let ty = ctx.rust_type(&m.target, uses)?;
@@ -189,36 +203,13 @@ fn emit_field(
         doc = format!("{doc}\n\n**Deprecated:** {note}");
     }
     w.doc(&doc);
-    if m.location != crate::model::Location::Body {
-        if spec.de {
-            return Err(Error::new(format!(
-                "`{}.{}`: members bound outside the body are supported in inputs only",
-                spec.name, m.name
-            )));
-        }
-        // Bound to the URI, the query string or a header by the operation, not part of the JSON body.
-        w.line("#[serde(skip)]");
-        w.line(&format!("pub {field}: Option<{ty}>,"));
-        return Ok(());
-    }
-    let wire = m.wire_name();
-    let implied = if pascal {
-        serde_pascal(&field)
-    } else {
-        names::unraw(&field).to_owned()
-    };
-    if (spec.ser || spec.de) && wire != implied {
-        w.attr("serde", &[format!("rename = {}", lit(wire))]);
-    }
-    if spec.exception && spec.de {
-        match wire {
-            "message" => w.line("#[serde(alias = \"Message\")]"),
-            "Message" => w.line("#[serde(alias = \"message\")]"),
-            _ => {}
-        }
-    }
-    if spec.ser {
-        w.line("#[serde(skip_serializing_if = \"Option::is_none\")]");
+    if m.location != crate::model::Location::Body && spec.de {
+        // Bound to the URI, the query string or a header by the operation (which `json_struct!` leaves
+        // out): only inputs, which are never deserialized, have such members.
+        return Err(Error::new(format!(
+            "`{}.{}`: members bound outside the body are supported in inputs only",
+            spec.name, m.name
+        )));
     }
     let one = format!("pub {field}: Option<{ty}>,");
     if w.column() + one.len() <= crate::writer::MAX_WIDTH {
