@@ -2,6 +2,8 @@
 //! timeouts and retries. Generic code is kept to the thin [`Handle::send`]; the rest is not generic, so it
 //! is compiled once, not once per operation.
 
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
@@ -133,7 +135,19 @@ impl Handle {
 
     /// Everything between a serialized request and a complete response, retries included, within the
     /// whole-operation timeout when one is set. With the `tracing` feature, one span per call.
-    async fn send_raw(
+    ///
+    /// Boxed so that the HTTP, TLS and retry machinery is compiled once, here, and not again in every
+    /// crate that instantiates the generic [`Handle::send`].
+    fn send_raw<'a>(
+        &'a self,
+        operation: &'static str,
+        signed: bool,
+        request: &'a Request,
+    ) -> Pin<Box<dyn Future<Output = Result<RawResponse, RawError>> + Send + 'a>> {
+        Box::pin(self.send_traced(operation, signed, request))
+    }
+
+    async fn send_traced(
         &self,
         operation: &'static str,
         signed: bool,

@@ -7,6 +7,7 @@ macro_rules! open_enum {
     ($name:ident { $($variant:ident = $value:literal,)* }) => {
         impl $name {
             /// The value as it appears on the wire.
+            #[inline]
             pub fn as_str(&self) -> &str {
                 match self {
                     $(Self::$variant => $value,)*
@@ -15,12 +16,14 @@ macro_rules! open_enum {
             }
 
             /// Every value this version of the SDK knows, in model order.
+            #[inline]
             pub const fn values() -> &'static [&'static str] {
                 &[$($value,)*]
             }
         }
 
         impl From<&str> for $name {
+            #[inline]
             fn from(s: &str) -> Self {
                 match s {
                     $($value => Self::$variant,)*
@@ -30,6 +33,7 @@ macro_rules! open_enum {
         }
 
         impl From<String> for $name {
+            #[inline]
             fn from(s: String) -> Self {
                 match s.as_str() {
                     $($value => Self::$variant,)*
@@ -40,18 +44,21 @@ macro_rules! open_enum {
 
         impl std::str::FromStr for $name {
             type Err = std::convert::Infallible;
+            #[inline]
             fn from_str(s: &str) -> Result<Self, Self::Err> {
                 Ok(Self::from(s))
             }
         }
 
         impl AsRef<str> for $name {
+            #[inline]
             fn as_ref(&self) -> &str {
                 self.as_str()
             }
         }
 
         impl std::fmt::Display for $name {
+            #[inline]
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(self.as_str())
             }
@@ -78,18 +85,21 @@ macro_rules! exception {
     ($name:ident) => {
         impl $name {
             /// Code, message, HTTP status and request id of the response.
+            #[inline]
             pub fn meta(&self) -> &crate::error::ErrorMetadata {
                 &self.meta
             }
         }
 
         impl crate::error::Exception for $name {
+            #[inline]
             fn set_meta(&mut self, meta: crate::error::ErrorMetadata) {
                 self.meta = meta;
             }
         }
 
         impl std::fmt::Display for $name {
+            #[inline]
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 if self.meta.code().is_some() {
                     self.meta.fmt(f)
@@ -111,12 +121,14 @@ macro_rules! operation_error {
         impl $name {
             $(
                 #[doc = concat!("Whether this is [`", stringify!($variant), "`](Self::", stringify!($variant), ").")]
+                #[inline]
                 pub fn $is(&self) -> bool {
                     matches!(self, Self::$variant(_))
                 }
             )*
 
             /// Code, message, HTTP status and request id of the response.
+            #[inline]
             pub fn meta(&self) -> &crate::error::ErrorMetadata {
                 match self {
                     $(Self::$variant(e) => &e.meta,)*
@@ -125,11 +137,13 @@ macro_rules! operation_error {
             }
 
             /// The error code (`UserNotFoundException`).
+            #[inline]
             pub fn code(&self) -> Option<&str> {
                 self.meta().code()
             }
 
             /// The error message.
+            #[inline]
             pub fn message(&self) -> Option<&str> {
                 self.meta().message()
             }
@@ -144,12 +158,14 @@ macro_rules! operation_error {
                 }
             }
 
+            #[inline]
             fn meta(&self) -> &crate::error::ErrorMetadata {
                 $name::meta(self)
             }
         }
 
         impl std::fmt::Display for $name {
+            #[inline]
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 match self {
                     $(Self::$variant(e) => e.fmt(f),)*
@@ -159,6 +175,7 @@ macro_rules! operation_error {
         }
 
         impl std::error::Error for $name {
+            #[inline]
             fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
                 match self {
                     $(Self::$variant(e) => Some(e),)*

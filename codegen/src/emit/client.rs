@@ -207,6 +207,7 @@ fn emit_setters(
             "Sets or clears `{}`: see [`{plain}`](Self::{field}).",
             m.name
         ));
+        w.line("#[inline]");
         w.open_fn(
             &format!("pub fn {setter}"),
             &["mut self".into(), format!("input: Option<{ty}>")],
