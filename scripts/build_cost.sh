@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
 # Build cost of an app that uses this crate: a clean `cargo build --release` of the quickstart example's
-# code as a standalone binary crate (cognito as a path dependency), once with only `idp` + `rustls`, once
-# with the default features. Reports the wall time, the crates in `cargo tree -e normal` (the app itself
-# included) and the stripped binary size.
+# code as a standalone binary crate (cognito as a path dependency), for three feature sets:
 #
-#   bash scripts/build_cost.sh            # both feature sets
-#   bash scripts/build_cost.sh idp        # only the idp + rustls app
+#   idp       `idp` + `rustls`: the smallest app that can call real AWS (https)
+#   idp-http  `idp` alone: plain http only (a local emulator), no TLS stack
+#   default   the default features (idp, identity, sync, srp, tracing, rustls)
+#
+# Reports the wall time, the crates in `cargo tree -e normal` (the app itself included) and the stripped
+# binary size.
+#
+#   bash scripts/build_cost.sh            # all three
+#   bash scripts/build_cost.sh idp        # one of them
 #
 # Each build uses a fresh target directory under $BUILD_COST_DIR (default /tmp/cognito-build-cost) and the
 # registry cache only, so the figure is a clean build. Nothing else should be building meanwhile.
@@ -49,13 +54,15 @@ EOF
 
 case "$which" in
 idp) measure idp 'default-features = false, features = ["idp", "rustls"]' ;;
+idp-http) measure idp-http 'default-features = false, features = ["idp"]' ;;
 default) measure default 'features = []' ;;
 all)
     measure idp 'default-features = false, features = ["idp", "rustls"]'
+    measure idp-http 'default-features = false, features = ["idp"]'
     measure default 'features = []'
     ;;
 *)
-    echo "usage: $0 [idp|default|all]" >&2
+    echo "usage: $0 [idp|idp-http|default|all]" >&2
     exit 2
     ;;
 esac
