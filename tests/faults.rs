@@ -782,3 +782,109 @@ async fn clients_made_from_one_config_share_one_pool() {
     assert_eq!(server.request_count(), 3);
     assert_eq!(server.connection_count(), 1);
 }
+
+// ----------------------------------------------------------------------------------------------------
+// Proxies
+// ----------------------------------------------------------------------------------------------------
+
+/// A `CONNECT` proxy on 127.0.0.1 that answers `status` and, on 200, tunnels to the requested
+/// authority. Returns its port and the request heads it received.
+async fn connect_proxy(status: u16) -> (u16, Arc<std::sync::Mutex<Vec<String>>>) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    let heads = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let seen = Arc::clone(&heads);
+    tokio::spawn(async move {
+        while let Ok((mut client, _)) = listener.accept().await {
+            let seen = Arc::clone(&seen);
+            tokio::spawn(async move {
+                let mut head = Vec::new();
+                while !head.ends_with(b"\r\n\r\n") {
+                    let Ok(b) = client.read_u8().await else {
+                        return;
+                    };
+                    head.push(b);
+                }
+                let head = String::from_utf8_lossy(&head).into_owned();
+                let authority = head.split_whitespace().nth(1).unwrap_or("").to_owned();
+                seen.lock().unwrap_or_else(|e| e.into_inner()).push(head);
+                if status != 200 {
+                    let _ = client
+                        .write_all(
+                            format!("HTTP/1.1 {status} Nope\r\nContent-Length: 0\r\n\r\n")
+                                .as_bytes(),
+                        )
+                        .await;
+                    return;
+                }
+                let Ok(mut upstream) = tokio::net::TcpStream::connect(authority).await else {
+                    return;
+                };
+                let _ = client
+                    .write_all(b"HTTP/1.1 200 Connection established\r\n\r\n")
+                    .await;
+                let _ = tokio::io::copy_bidirectional(&mut client, &mut upstream).await;
+            });
+        }
+    });
+    (port, heads)
+}
+
+fn proxied_config(endpoint: &str, proxy: String) -> Config {
+    let http = cognito::HttpClient::builder()
+        .proxy(proxy)
+        .build()
+        .expect("http client");
+    Config::builder()
+        .region("us-east-1")
+        .endpoint_url(endpoint)
+        .credentials(Credentials::new("AKID", "SECRET", None, None, "t"))
+        .retry(RetryConfig::disabled())
+        .http_client(http)
+        .build()
+}
+
+#[tokio::test]
+async fn calls_go_through_a_connect_proxy_with_its_credentials() {
+    let server = RecordingServer::start(CannedResponse::json(200, USER));
+    let (port, heads) = connect_proxy(200).await;
+    let config = proxied_config(
+        &server.endpoint(),
+        format!("http://bob:s3cret@127.0.0.1:{port}"),
+    );
+    expect_ok(get_user(&config).await);
+    expect_ok(get_user(&config).await);
+    let heads = heads.lock().unwrap_or_else(|e| e.into_inner()).clone();
+    assert_eq!(heads.len(), 1, "one tunnel, reused: {heads:?}");
+    let authority = server.endpoint().trim_start_matches("http://").to_owned();
+    assert!(
+        heads[0].starts_with(&format!("CONNECT {authority} HTTP/1.1\r\n")),
+        "{heads:?}"
+    );
+    // "bob:s3cret" in base64.
+    assert!(
+        heads[0].contains("Proxy-Authorization: Basic Ym9iOnMzY3JldA==\r\n"),
+        "{heads:?}"
+    );
+    assert_eq!(server.request_count(), 2);
+}
+
+#[tokio::test]
+async fn a_proxy_that_refuses_the_tunnel_is_a_transport_error() {
+    let server = RecordingServer::start(CannedResponse::json(200, USER));
+    let (port, _) = connect_proxy(403).await;
+    let config = proxied_config(&server.endpoint(), format!("127.0.0.1:{port}"));
+    let err = get_user(&config).await.expect_err("refused");
+    assert!(matches!(err, Error::Transport(_)), "{err:?}");
+    assert!(err.to_string().contains("403"), "{err}");
+    assert_eq!(server.request_count(), 0);
+}
+
+#[test]
+fn an_invalid_proxy_url_is_refused_when_the_client_is_built() {
+    let err = cognito::HttpClient::builder()
+        .proxy("socks5://127.0.0.1:1080")
+        .build()
+        .expect_err("unsupported scheme");
+    assert!(err.to_string().contains("socks5"), "{err}");
+}

@@ -8,6 +8,7 @@ use hyper::client::conn::http1::SendRequest;
 use tokio::net::TcpStream;
 
 use super::io::{Io, Socket};
+use super::proxy::Proxy;
 use super::SendError;
 use crate::error::chain;
 
@@ -82,9 +83,10 @@ pub(crate) enum Tls {
 pub(crate) async fn connect(
     target: &Target,
     tls: &Tls,
+    proxy: Option<&Proxy>,
     timeout: Option<Duration>,
 ) -> Result<SendRequest<Full<Bytes>>, SendError> {
-    let open = open(target, tls);
+    let open = open(target, tls, proxy);
     let socket = match timeout {
         Some(limit) => tokio::time::timeout(limit, open)
             .await
@@ -101,11 +103,18 @@ pub(crate) async fn connect(
     Ok(sender)
 }
 
-async fn open(target: &Target, tls: &Tls) -> Result<Box<dyn Socket>, SendError> {
+async fn open(
+    target: &Target,
+    tls: &Tls,
+    proxy: Option<&Proxy>,
+) -> Result<Box<dyn Socket>, SendError> {
     let host = target.bare_host();
-    let tcp = TcpStream::connect((host, target.port))
-        .await
-        .map_err(|e| SendError::Failed(format!("cannot connect to {host}:{}: {e}", target.port)))?;
+    let tcp = match proxy {
+        Some(proxy) => proxy.tunnel(target).await?,
+        None => TcpStream::connect((host, target.port)).await.map_err(|e| {
+            SendError::Failed(format!("cannot connect to {host}:{}: {e}", target.port))
+        })?,
+    };
     let _ = tcp.set_nodelay(true);
     if !target.https {
         return Ok(Box::new(tcp));

@@ -9,6 +9,7 @@
 mod connect;
 mod io;
 mod pool;
+mod proxy;
 
 use std::error::Error as StdError;
 use std::fmt;
@@ -21,6 +22,7 @@ use hyper::client::conn::http1::SendRequest;
 
 use self::connect::{connect, Target, Tls};
 use self::pool::Pool;
+use self::proxy::{Proxy, ProxyRules};
 use crate::error::chain;
 
 /// The `user-agent` sent when a request sets none.
@@ -38,6 +40,7 @@ pub struct HttpClient {
 struct Inner {
     pool: Pool,
     tls: Tls,
+    proxies: ProxyRules,
     connect_timeout: Option<Duration>,
 }
 
@@ -56,8 +59,20 @@ pub struct HttpClientBuilder {
     connect_timeout: Option<Duration>,
     pool_idle_timeout: Option<Duration>,
     pool_max_idle_per_host: usize,
+    proxy: ProxySetting,
     #[cfg(feature = "rustls")]
     tls: Option<rustls::ClientConfig>,
+}
+
+/// Where the proxy settings of an [`HttpClientBuilder`] come from.
+#[derive(Debug)]
+enum ProxySetting {
+    /// `HTTPS_PROXY` and `NO_PROXY`, read when the client is built.
+    Environment,
+    /// This proxy URL, for every request.
+    Url(String),
+    /// No proxy.
+    Off,
 }
 
 impl fmt::Debug for HttpClientBuilder {
@@ -66,6 +81,14 @@ impl fmt::Debug for HttpClientBuilder {
             .field("connect_timeout", &self.connect_timeout)
             .field("pool_idle_timeout", &self.pool_idle_timeout)
             .field("pool_max_idle_per_host", &self.pool_max_idle_per_host)
+            .field(
+                "proxy",
+                match &self.proxy {
+                    ProxySetting::Environment => &"from the environment",
+                    ProxySetting::Url(_) => &"set",
+                    ProxySetting::Off => &"off",
+                },
+            )
             .finish_non_exhaustive()
     }
 }
@@ -96,6 +119,7 @@ impl HttpClient {
             connect_timeout: Some(Duration::from_secs(5)),
             pool_idle_timeout: Some(Duration::from_secs(90)),
             pool_max_idle_per_host: usize::MAX,
+            proxy: ProxySetting::Environment,
             #[cfg(feature = "rustls")]
             tls: None,
         }
@@ -145,7 +169,8 @@ impl HttpClient {
                 },
             }
         }
-        let mut sender = connect(&target, &inner.tls, inner.connect_timeout).await?;
+        let proxy = inner.proxies.for_target(&target);
+        let mut sender = connect(&target, &inner.tls, proxy, inner.connect_timeout).await?;
         let response = sender
             .send_request(request)
             .await
@@ -224,6 +249,22 @@ impl HttpClientBuilder {
         self
     }
 
+    /// Sends every request through this `http://[user:password@]host[:port]` proxy (a `CONNECT`
+    /// tunnel; the user and password go in `Proxy-Authorization`).
+    ///
+    /// By default the proxy comes from `HTTPS_PROXY` (or `https_proxy`) for `https` endpoints, except
+    /// the hosts `NO_PROXY` lists and loopback hosts; plain `http` endpoints are reached directly.
+    pub fn proxy(mut self, url: impl Into<String>) -> Self {
+        self.proxy = ProxySetting::Url(url.into());
+        self
+    }
+
+    /// Ignores `HTTPS_PROXY`: every request goes straight to its endpoint.
+    pub fn no_proxy(mut self) -> Self {
+        self.proxy = ProxySetting::Off;
+        self
+    }
+
     /// Uses this rustls configuration (your own roots, client certificates) for `https`. By default,
     /// the webpki root certificates with rustls' `ring` provider and safe default protocol versions.
     #[cfg(feature = "rustls")]
@@ -234,6 +275,15 @@ impl HttpClientBuilder {
 
     /// Builds the client. It needs no runtime to be built, but must be used inside a tokio runtime.
     pub fn build(self) -> Result<HttpClient, HttpClientError> {
+        let proxies = match &self.proxy {
+            ProxySetting::Environment => ProxyRules::from_env(&|name| std::env::var(name).ok()),
+            ProxySetting::Url(url) => Proxy::parse(url).map(|all| ProxyRules {
+                all: Some(all),
+                ..Default::default()
+            }),
+            ProxySetting::Off => Ok(ProxyRules::default()),
+        }
+        .map_err(|message| HttpClientError { message })?;
         #[cfg(feature = "rustls")]
         let tls = {
             let config = match self.tls {
@@ -254,6 +304,7 @@ impl HttpClientBuilder {
             inner: Arc::new(Inner {
                 pool: Pool::new(self.pool_max_idle_per_host, self.pool_idle_timeout),
                 tls,
+                proxies,
                 connect_timeout: self.connect_timeout,
             }),
         })
