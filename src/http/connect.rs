@@ -57,7 +57,7 @@ impl Target {
     }
 
     /// The host to resolve and to name in TLS: without an IPv6 literal's brackets.
-    fn bare_host(&self) -> &str {
+    pub(crate) fn bare_host(&self) -> &str {
         self.host
             .strip_prefix('[')
             .and_then(|h| h.strip_suffix(']'))

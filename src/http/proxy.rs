@@ -206,11 +206,7 @@ impl ProxyRules {
             return Some(all);
         }
         let proxy = self.https.as_ref().filter(|_| target.https)?;
-        let host = target
-            .host
-            .trim_start_matches('[')
-            .trim_end_matches(']')
-            .to_ascii_lowercase();
+        let host = target.bare_host().to_ascii_lowercase();
         let loopback = host == "localhost"
             || host
                 .parse::<std::net::IpAddr>()
