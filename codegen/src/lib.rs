@@ -2,11 +2,13 @@
 //! `spec/DIALECT.md`) and writes the Rust source of each service module (types, errors, operations and
 //! client). `build.rs` calls [`generate`] once per service.
 //!
-//! Stages, one module each: [`model`] reads a document into plain data, [`emit`] turns that into code
-//! through [`writer`] (which lays code out as `rustfmt` would), with [`names`] for identifiers; [`seeds`]
-//! lists the operations the original seed documents name, for the coverage check.
+//! Stages, one module each: [`json`] parses a document's text, [`model`] reads it into plain data,
+//! [`emit`] turns that into code through [`writer`] (which lays code out as `rustfmt` would), with
+//! [`names`] for identifiers; [`seeds`] lists the operations the original seed documents name, for the
+//! coverage check. The generator has no dependencies: [`json`] is its own JSON reader.
 
 pub mod emit;
+pub mod json;
 pub mod model;
 pub mod names;
 pub mod seeds;
@@ -48,7 +50,7 @@ impl std::error::Error for Error {}
 /// Reads a document (JSON text) and generates its service module. Returns the service (for checks) and
 /// the source.
 pub fn generate(document: &str, options: &Options) -> Result<(Service, String), Error> {
-    let json: serde_json::Value = serde_json::from_str(document)
+    let json = json::parse(document)
         .map_err(|e| Error::new(format!("{}: invalid JSON: {e}", options.source)))?;
     let mut service = Service::from_openapi(&json).map_err(|e| e.context(&options.source))?;
     for name in &options.extra_sensitive {
