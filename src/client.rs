@@ -13,7 +13,7 @@ use crate::config::Config;
 use crate::endpoint::{self, ResolvedEndpoint, ServiceId};
 use crate::error::{
     chain, decode_metadata, CredentialsError, ErrorMetadata, InvalidInput, ResponseError,
-    ServiceError, TimeoutError, TransportError,
+    ServiceError, TimeoutError, TimeoutKind, TransportError,
 };
 use crate::fluent::FluentBuilder;
 use crate::operation::{Operation, Request};
@@ -164,9 +164,9 @@ impl Handle {
                 .unwrap_or_else(|_| {
                     Err(Error::Timeout(TimeoutError {
                         operation,
-                        what: "the operation",
+                        kind: TimeoutKind::Operation,
                         after: total,
-                        attempts: 0,
+                        attempts: trace.attempts(),
                     }))
                 }),
         }
@@ -201,7 +201,7 @@ impl Handle {
                 Ok(r) => r,
                 Err(_) => Err(Error::Timeout(TimeoutError {
                     operation,
-                    what: "the attempt",
+                    kind: TimeoutKind::Attempt,
                     after: timeouts.attempt,
                     attempts: 1,
                 })),
@@ -317,9 +317,11 @@ impl Handle {
 
 /// The call's tracing span (feature `tracing`; without it, every method does nothing). It records names,
 /// attempt numbers, statuses and request ids only: never a body or a header that could carry a secret.
+/// It also counts the attempts started, for the error of a whole-operation timeout.
 struct CallTrace {
     #[cfg(feature = "tracing")]
     span: tracing::Span,
+    attempts: std::sync::atomic::AtomicU32,
 }
 
 impl CallTrace {
@@ -335,13 +337,20 @@ impl CallTrace {
                 http.status = tracing::field::Empty,
                 request_id = tracing::field::Empty,
             ),
+            attempts: std::sync::atomic::AtomicU32::new(0),
         }
     }
 
-    #[cfg_attr(not(feature = "tracing"), allow(unused_variables))]
+    /// Attempt `n` (from 1) starts.
     fn attempt(&self, n: u32) {
+        self.attempts.store(n, std::sync::atomic::Ordering::Relaxed);
         #[cfg(feature = "tracing")]
         self.span.record("attempt", n);
+    }
+
+    /// How many attempts have started.
+    fn attempts(&self) -> u32 {
+        self.attempts.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     #[cfg_attr(not(feature = "tracing"), allow(unused_variables))]
@@ -432,7 +441,7 @@ fn transport(operation: &'static str, e: crate::http::SendError, limit: usize) -
     match e {
         crate::http::SendError::ConnectTimeout(after) => Error::Timeout(TimeoutError {
             operation,
-            what: "connecting",
+            kind: TimeoutKind::Connect,
             after,
             attempts: 1,
         }),

@@ -277,20 +277,67 @@ impl fmt::Display for CredentialsError {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TimeoutError {
     pub(crate) operation: &'static str,
-    pub(crate) what: &'static str,
+    pub(crate) kind: TimeoutKind,
     pub(crate) after: std::time::Duration,
     pub(crate) attempts: u32,
 }
 
+/// Which of the [`Timeouts`](crate::timeout::Timeouts) ran out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TimeoutKind {
+    /// Opening a connection (TCP and TLS) took longer than the connect timeout.
+    Connect,
+    /// One attempt (sending the request and reading the whole response) took longer than the attempt
+    /// timeout, and no retry was left or allowed.
+    Attempt,
+    /// The whole operation, retries and backoff included, took longer than the operation timeout.
+    Operation,
+}
+
+impl TimeoutKind {
+    /// What ran out of time, as the error message says it.
+    fn describe(self) -> &'static str {
+        match self {
+            TimeoutKind::Connect => "connecting",
+            TimeoutKind::Attempt => "the attempt",
+            TimeoutKind::Operation => "the operation",
+        }
+    }
+}
+
+impl TimeoutError {
+    /// The operation (`AdminGetUser`).
+    pub fn operation(&self) -> &'static str {
+        self.operation
+    }
+
+    /// Which timeout ran out.
+    pub fn kind(&self) -> TimeoutKind {
+        self.kind
+    }
+
+    /// The limit that was exceeded.
+    pub fn limit(&self) -> std::time::Duration {
+        self.after
+    }
+
+    /// How many attempts the call had started when it gave up (1 when it was not retried).
+    pub fn attempts(&self) -> u32 {
+        self.attempts.max(1)
+    }
+}
+
 impl fmt::Display for TimeoutError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let what = self.kind.describe();
         if self.after.is_zero() {
-            write!(f, "{} timed out {}", self.operation, self.what)?;
+            write!(f, "{} timed out {what}", self.operation)?;
         } else {
             write!(
                 f,
-                "{} timed out: {} took longer than {:?}",
-                self.operation, self.what, self.after
+                "{} timed out: {what} took longer than {:?}",
+                self.operation, self.after
             )?;
         }
         if self.attempts > 1 {

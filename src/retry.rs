@@ -283,7 +283,7 @@ mod tests {
             response(503, ""),
             Err(Error::Timeout(TimeoutError {
                 operation: "Op",
-                what: "x",
+                kind: crate::error::TimeoutKind::Attempt,
                 after: Duration::ZERO,
                 attempts: 1,
             })),

@@ -14,6 +14,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use cognito::error::TimeoutKind;
 use cognito::idp::operation::{AdminGetUserError, AdminGetUserOutput};
 use cognito::{Config, Credentials, Error, RetryConfig, Timeouts};
 use support::{Behaviour, CannedResponse, RecordingServer};
@@ -641,6 +642,20 @@ async fn the_operation_timeout_bounds_retries_of_timed_out_attempts() {
             .contains("the operation took longer than 700ms"),
         "{err}"
     );
+    let Error::Timeout(timeout) = &err else {
+        unreachable!()
+    };
+    assert_eq!(timeout.kind(), TimeoutKind::Operation);
+    assert_eq!(timeout.limit(), Duration::from_millis(700));
+    assert_eq!(timeout.operation(), "AdminGetUser");
+    // Every attempt the server saw counts; one more may have started just before the end.
+    let attempts = timeout.attempts() as usize;
+    assert!(attempts == count || attempts == count + 1, "{count}: {err}");
+    assert!(
+        err.to_string()
+            .ends_with(&format!("(after {attempts} attempts)")),
+        "{err}"
+    );
 }
 
 #[tokio::test]
@@ -681,6 +696,12 @@ async fn the_operation_timeout_bounds_a_single_hung_attempt() {
     assert!(elapsed >= Duration::from_millis(450), "{elapsed:?}");
     assert!(elapsed < Duration::from_secs(3), "{elapsed:?}");
     assert_eq!(server.request_count(), 1);
+    let Error::Timeout(timeout) = &err else {
+        unreachable!()
+    };
+    assert_eq!(timeout.kind(), TimeoutKind::Operation);
+    assert_eq!(timeout.attempts(), 1);
+    assert!(!err.to_string().contains("attempts"), "{err}");
 }
 
 #[tokio::test]
