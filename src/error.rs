@@ -503,21 +503,41 @@ fn snippet(body: &[u8]) -> String {
     cut
 }
 
-/// Decodes an exception's members from the body, attaching `meta`; a body that does not parse still gives
-/// the exception (with its members unset), since the code is known.
-pub(crate) fn decode_exception<T>(meta: ErrorMetadata, body: &[u8]) -> T
+/// Decodes an exception's members from the body; a body that does not parse still gives the exception
+/// (with its members unset), since the code is known.
+#[inline]
+pub(crate) fn decode_members<T>(body: &[u8]) -> T
 where
-    T: serde::de::DeserializeOwned + Default + Exception,
+    T: serde::de::DeserializeOwned + Default,
 {
-    let mut e: T = serde_json::from_slice(body).unwrap_or_default();
-    e.set_meta(meta);
-    e
+    serde_json::from_slice(body).unwrap_or_default()
 }
 
-/// Exception structures implement this so the send path can attach metadata.
-pub(crate) trait Exception {
-    /// Attaches the response metadata.
-    fn set_meta(&mut self, meta: ErrorMetadata);
+/// The body of an exception whose only member is `message`.
+#[derive(Default)]
+struct MessageBody {
+    message: Option<String>,
+}
+
+crate::json_struct! {
+    MessageBody: deserialize {
+        message = "message" | "Message",
+    }
+}
+
+/// The `message` member of an exception that has no other: what decoding the exception's own structure
+/// would give, from one decoder that all such exceptions share (so an app does not compile one per
+/// exception).
+pub(crate) fn decode_message(body: &[u8]) -> Option<String> {
+    serde_json::from_slice::<MessageBody>(body)
+        .map(|b| b.message)
+        .unwrap_or_default()
+}
+
+/// Exception structures implement this so the send path can build them from a response.
+pub(crate) trait Exception: Sized {
+    /// Builds the exception from the response's metadata and body.
+    fn decode(meta: ErrorMetadata, body: &[u8]) -> Self;
 }
 
 #[cfg(test)]

@@ -79,22 +79,45 @@ macro_rules! open_enum {
     };
 }
 
-/// Implements `Display` (`Code: message`), `Error` and metadata access for an exception structure.
+/// Implements `Display` (`Code: message`), `Error`, metadata access and decoding for an exception structure.
+///
+/// `exception!(Name)` decodes the structure's members with its `Deserialize` impl; `exception!(Name,
+/// message)` is for an exception whose only member is `message`, which all such exceptions decode with one
+/// shared, non-generic decoder instead (same result, less code in every app).
 #[allow(unused_macros)] // which macros a build uses depends on its service features
 macro_rules! exception {
     ($name:ident) => {
+        crate::exception!(@common $name);
+
+        impl crate::error::Exception for $name {
+            #[inline]
+            fn decode(meta: crate::error::ErrorMetadata, body: &[u8]) -> Self {
+                Self {
+                    meta,
+                    ..crate::error::decode_members(body)
+                }
+            }
+        }
+    };
+    ($name:ident, message) => {
+        crate::exception!(@common $name);
+
+        impl crate::error::Exception for $name {
+            #[inline]
+            fn decode(meta: crate::error::ErrorMetadata, body: &[u8]) -> Self {
+                Self {
+                    message: crate::error::decode_message(body),
+                    meta,
+                }
+            }
+        }
+    };
+    (@common $name:ident) => {
         impl $name {
             /// Code, message, HTTP status and request id of the response.
             #[inline]
             pub fn meta(&self) -> &crate::error::ErrorMetadata {
                 &self.meta
-            }
-        }
-
-        impl crate::error::Exception for $name {
-            #[inline]
-            fn set_meta(&mut self, meta: crate::error::ErrorMetadata) {
-                self.meta = meta;
             }
         }
 
@@ -153,7 +176,7 @@ macro_rules! operation_error {
             #[inline]
             fn from_response(meta: crate::error::ErrorMetadata, body: &[u8]) -> Self {
                 match meta.code() {
-                    $($(Some($code))|+ => Self::$variant(crate::error::decode_exception(meta, body)),)*
+                    $($(Some($code))|+ => Self::$variant(crate::error::Exception::decode(meta, body)),)*
                     _ => Self::Unhandled(crate::error::Unhandled::new(meta)),
                 }
             }

@@ -200,6 +200,86 @@ async fn service_errors_are_typed() {
     }
 }
 
+/// The members of an exception are read as its structure says: `message` in either spelling, extra
+/// members (`reasonCode`), and nothing from a body whose members do not fit (the metadata still has what
+/// could be read).
+#[tokio::test]
+async fn exception_members_are_decoded() {
+    type Check = fn(&AdminGetUserError);
+    let cases: [(&str, Check); 7] = [
+        (r#"{"__type":"UserNotFoundException","message":"a"}"#, |e| {
+            assert!(
+                matches!(e, AdminGetUserError::UserNotFoundException(x) if x.message.as_deref() == Some("a"))
+            )
+        }),
+        (
+            r#"{"__type":"UserNotFoundException","Message":"b","other":[1,{}]}"#,
+            |e| {
+                assert!(
+                    matches!(e, AdminGetUserError::UserNotFoundException(x) if x.message.as_deref() == Some("b"))
+                )
+            },
+        ),
+        (
+            r#"{"__type":"UserNotFoundException","message":null}"#,
+            |e| {
+                assert!(
+                    matches!(e, AdminGetUserError::UserNotFoundException(x) if x.message.is_none())
+                )
+            },
+        ),
+        // Not a string: the structure does not decode, the metadata keeps the code.
+        (r#"{"__type":"UserNotFoundException","message":5}"#, |e| {
+            assert!(
+                matches!(e, AdminGetUserError::UserNotFoundException(x) if x.message.is_none())
+            );
+            assert_eq!(e.code(), Some("UserNotFoundException"));
+        }),
+        // Both spellings are the same member, given twice.
+        (
+            r#"{"__type":"UserNotFoundException","message":"a","Message":"b"}"#,
+            |e| {
+                assert!(
+                    matches!(e, AdminGetUserError::UserNotFoundException(x) if x.message.is_none())
+                );
+                assert_eq!(e.message(), Some("a"));
+            },
+        ),
+        (
+            r#"{"__type":"InvalidParameterException","message":"m","reasonCode":"INVALID_EMAIL"}"#,
+            |e| {
+                assert!(matches!(e, AdminGetUserError::InvalidParameterException(x)
+                if x.message.as_deref() == Some("m") && x.reason_code.as_deref() == Some("INVALID_EMAIL")))
+            },
+        ),
+        // Truncated: the code comes from the header, the members stay unset.
+        (r#"{"__type":"NotAuthorizedException","message":"#, |e| {
+            assert!(
+                matches!(e, AdminGetUserError::NotAuthorizedException(x) if x.message.is_none())
+            )
+        }),
+    ];
+    for (body, check) in cases {
+        let mut response = CannedResponse::json(400, body);
+        if !body.ends_with('}') {
+            response = response.with_header("x-amzn-ErrorType", "NotAuthorizedException");
+        }
+        let server = RecordingServer::start(response);
+        let idp = cognito::idp::Client::new(&signed_config(&server.endpoint()));
+        let err = idp
+            .admin_get_user()
+            .user_pool_id("p")
+            .username("u")
+            .send()
+            .await
+            .expect_err("an error response");
+        match err.service_error() {
+            Some(e) => check(e),
+            None => panic!("{body}: not a service error: {err:?}"),
+        }
+    }
+}
+
 #[tokio::test]
 async fn namespaced_and_header_error_codes() {
     let server = RecordingServer::start(CannedResponse::json(

@@ -22,7 +22,8 @@ fn tiny() -> String {
                     "200": {"description": "Success", "content": {"application/x-amz-json-1.1":
                         {"schema": {"$ref": "#/components/schemas/GetThingsResponse"}}}},
                     "4XX": {"description": "Error", "content": {"application/x-amz-json-1.1": {"schema": {
-                        "oneOf": [{"$ref": "#/components/schemas/ThingNotFoundException"}]}}}}
+                        "oneOf": [{"$ref": "#/components/schemas/ThingNotFoundException"},
+                                  {"$ref": "#/components/schemas/ThingLockedException"}]}}}}
                 },
                 "x-aws-paginator": {"inputToken": "NextToken", "outputToken": "NextToken",
                                     "limitKey": "MaxResults", "resultKey": "Things"}
@@ -53,6 +54,10 @@ fn tiny() -> String {
             "ThingNotFoundException": {"type": "object", "properties": {
                 "message": {"$ref": "#/components/schemas/IdType"}},
                 "x-aws-exception": {"code": "ThingNotFoundException"}},
+            "ThingLockedException": {"type": "object", "properties": {
+                "message": {"$ref": "#/components/schemas/IdType"},
+                "Reason": {"$ref": "#/components/schemas/IdType"}},
+                "x-aws-exception": {"code": "ThingLockedException"}},
             "Thing": {"type": "object", "description": "A thing.", "properties": {
                 "Created": {"$ref": "#/components/schemas/When"},
                 "Data": {"$ref": "#/components/schemas/Bytes"},
@@ -87,7 +92,10 @@ fn tiny_service_is_read() {
     let get = &svc.operations[0];
     assert!(get.signed);
     assert!(!svc.operations[1].signed);
-    assert_eq!(get.errors, vec!["ThingNotFoundException"]);
+    assert_eq!(
+        get.errors,
+        vec!["ThingNotFoundException", "ThingLockedException"]
+    );
     assert_eq!(
         get.paginator.as_ref().map(|p| p.result_key.clone()),
         Some(Some("Things".to_owned()))
@@ -115,7 +123,14 @@ fn tiny_service_generates_the_expected_items() {
     // Empty structures, and exceptions, which accept `message` in either case and keep `meta` out.
     has("crate::json_struct! {\n        PingInput: serialize {}\n    }");
     has("crate::json_struct! {\n        PingOutput: deserialize {}\n    }");
-    has("ThingNotFoundException: deserialize {\n            message = \"message\" | \"Message\",\n        }\n");
+    // An exception with only `message` uses the runtime's shared decoder, not a `Deserialize` impl.
+    has("crate::exception!(ThingNotFoundException, message);");
+    assert!(
+        !code.contains("ThingNotFoundException: deserialize"),
+        "{code}"
+    );
+    has("ThingLockedException: deserialize {\n            message = \"message\" | \"Message\",\n            reason = \"Reason\",\n        }\n");
+    has("crate::exception!(ThingLockedException);");
     // No serde derives or attributes: `json_struct!` implements the traits.
     for gone in ["serde", "Serialize", "Deserialize"] {
         assert!(!code.contains(gone), "`{gone}` in:\n{code}");

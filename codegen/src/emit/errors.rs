@@ -2,6 +2,7 @@
 
 use crate::emit::resolve::Context;
 use crate::emit::types::{doc_or, emit_struct, StructSpec};
+use crate::model::{Location, Member};
 use crate::writer::Writer;
 use crate::Error;
 
@@ -16,6 +17,7 @@ pub fn emit(w: &mut Writer, ctx: &Context) -> Result<(), Error> {
         for name in &ctx.exceptions {
             let shape = ctx.svc.shape(name)?;
             let s = ctx.structure(name)?;
+            let message_only = message_only(ctx, &s.members)?;
             w.blank();
             let doc = doc_or(&shape.doc, &format!("The `{name}` error."));
             emit_struct(
@@ -27,15 +29,33 @@ pub fn emit(w: &mut Writer, ctx: &Context) -> Result<(), Error> {
                     doc: &doc,
                     members: &s.members,
                     ser: false,
-                    de: true,
+                    // `exception!(Name, message)` decodes a message-only exception itself.
+                    de: !message_only,
                     sensitive: shape.sensitive,
                     exception: true,
                     default: true,
                 },
             )?;
             w.blank();
-            w.line(&format!("crate::exception!({name});"));
+            if message_only {
+                w.line(&format!("crate::exception!({name}, message);"));
+            } else {
+                w.line(&format!("crate::exception!({name});"));
+            }
         }
         Ok(())
     })
+}
+
+/// Whether an exception's only member is a `message` string in the body (as most are): those share one
+/// decoder in the runtime instead of a `Deserialize` impl each.
+fn message_only(ctx: &Context, members: &[Member]) -> Result<bool, Error> {
+    let [m] = members else {
+        return Ok(false);
+    };
+    let mut uses = Vec::new();
+    Ok(m.location == Location::Body
+        && Context::field(m) == "message"
+        && matches!(m.wire_name(), "message" | "Message")
+        && ctx.rust_type(&m.target, &mut uses)? == "String")
 }
