@@ -16,9 +16,9 @@
 
 use std::fmt;
 
+use ctutils::CtEq;
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
-use subtle::ConstantTimeEq;
 
 /// Computes Cognito's `SECRET_HASH`: Base64 (standard alphabet, padded) of
 /// HMAC-SHA256 keyed with `client_secret` over `username ‖ client_id` (UTF-8).
@@ -74,7 +74,7 @@ impl fmt::Debug for ClientSecret {
 
 impl PartialEq for ClientSecret {
     fn eq(&self, other: &Self) -> bool {
-        self.0.as_bytes().ct_eq(other.0.as_bytes()).into()
+        self.0.as_bytes().ct_eq(other.0.as_bytes()).to_bool()
     }
 }
 

@@ -47,8 +47,8 @@ use std::fmt;
 use std::time::SystemTime;
 
 use base64_simd::STANDARD;
+use ctutils::CtEq;
 use num_bigint::BigUint;
-use subtle::ConstantTimeEq;
 
 use crate::auth::secret_hash::hmac_sha256;
 pub use timestamp::cognito_timestamp;
@@ -641,7 +641,7 @@ impl fmt::Debug for DevicePassword {
 
 impl PartialEq for DevicePassword {
     fn eq(&self, other: &Self) -> bool {
-        self.0.as_bytes().ct_eq(other.0.as_bytes()).into()
+        self.0.as_bytes().ct_eq(other.0.as_bytes()).to_bool()
     }
 }
 
