@@ -19,9 +19,10 @@ impl Client {
     /// This client (same configuration and connection pool) for an app client that has a secret: from now
     /// on every call of app client `client_id` that carries a `SecretHash` member, a `SECRET_HASH` auth
     /// parameter or challenge response (computed from its `USERNAME`, which after SRP is the
-    /// `USER_ID_FOR_SRP`), or a `ClientSecret` member of a public-client operation (`RevokeToken`,
-    /// `GetTokensFromRefreshToken`) gets it filled in, unless the call sets it itself. Calls of other app
-    /// clients are left alone. The secret never shows in `Debug` output.
+    /// `USER_ID_FOR_SRP`), or the `ClientSecret` member of a call the app client makes as itself
+    /// (`RevokeToken`, `GetTokensFromRefreshToken`, `GetDerivedToken`; never `AddUserPoolClientSecret`'s new
+    /// secret) gets it filled in, unless the call sets it itself. Calls of other app clients are left
+    /// alone. The secret never shows in `Debug` output.
     pub fn with_app_client_secret(
         &self,
         client_id: impl Into<String>,

@@ -1,10 +1,11 @@
 //! A user-pools client given an app client's secret fills in `SECRET_HASH` (member, auth parameter,
-//! challenge response) and public-client `ClientSecret` members, for that app client only.
+//! challenge response) and the `ClientSecret` members of calls the app client makes as itself, for that app
+//! client only.
 
 mod support;
 
 use cognito::auth::secret_hash;
-use cognito::idp::types::{AuthFlowType, ChallengeNameType};
+use cognito::idp::types::{AuthFlowType, ChallengeNameType, TokenTypeIdentifierType};
 use cognito::{Config, RetryConfig};
 use serde_json::json;
 use support::{CannedResponse, RecordingServer};
@@ -91,7 +92,7 @@ async fn secret_hash_goes_into_auth_parameters_and_challenge_responses() {
 }
 
 #[tokio::test]
-async fn public_client_secret_members_are_filled_but_admin_ones_never() {
+async fn the_clients_own_secret_members_are_filled_but_admin_ones_never() {
     let server = RecordingServer::start(CannedResponse::json(200, "{}"));
     let idp = client(&server).clone();
     idp.revoke_token()
@@ -113,6 +114,15 @@ async fn public_client_secret_members_are_filled_but_admin_ones_never() {
         .send()
         .await
         .expect("ok");
+    // A signed call the app client makes as itself (no `UserPoolId`): its own secret.
+    admin
+        .get_derived_token()
+        .client_id(CLIENT)
+        .subject_token("access-token")
+        .subject_token_type(TokenTypeIdentifierType::AccessToken)
+        .send()
+        .await
+        .expect("ok");
     let requests = server.take_requests();
     assert_eq!(requests[0].body_json()["ClientSecret"], json!(SECRET));
     assert_eq!(
@@ -120,6 +130,7 @@ async fn public_client_secret_members_are_filled_but_admin_ones_never() {
         None,
         "a new secret is never the current one"
     );
+    assert_eq!(requests[2].body_json()["ClientSecret"], json!(SECRET));
     let debug = format!("{admin:?} {:?}", admin.app_client());
     assert!(!debug.contains(SECRET), "{debug}");
     assert_eq!(admin.app_client().map(|a| a.client_id()), Some(CLIENT));

@@ -155,7 +155,7 @@ fn emit_operation(
             ));
             w.line(&format!("signed: {},", op.signed));
             w.line(&format!("required: [{}],", required.join(", ")));
-            if let Some(line) = app_client_binding(input_members, op.signed) {
+            if let Some(line) = app_client_binding(input_members) {
                 w.line(&line);
             }
             w.close("");
@@ -171,10 +171,12 @@ fn emit_operation(
 
 /// How an app client's secret enters this input, if it does: a `SecretHash` member (with `ClientId` and
 /// `Username`), a `SECRET_HASH` entry of `AuthParameters` / `ChallengeResponses` (with `ClientId`), or a
-/// `ClientSecret` member (with `ClientId`) of a public-client (unsigned) operation — an admin operation's
-/// `ClientSecret`, as in `AddUserPoolClientSecret`, is a new secret, never the current one. These are
-/// Cognito user pools' conventions; the runtime computes the hash (`json_operation!`'s optional clauses).
-fn app_client_binding(members: &[crate::model::Member], signed: bool) -> Option<String> {
+/// `ClientSecret` member (with `ClientId`) of an operation the app client makes as itself, which names no
+/// `UserPoolId` (`RevokeToken`, `GetTokensFromRefreshToken`, `GetDerivedToken`). An operation that manages a
+/// pool's clients names the pool, and its `ClientSecret`, as in `AddUserPoolClientSecret`, is a new secret,
+/// never the current one. These are Cognito user pools' conventions; the runtime computes the hash
+/// (`json_operation!`'s optional clauses).
+fn app_client_binding(members: &[crate::model::Member]) -> Option<String> {
     let has = |name: &str| members.iter().any(|m| m.name == name);
     if !has("ClientId") {
         return None;
@@ -185,7 +187,7 @@ fn app_client_binding(members: &[crate::model::Member], signed: bool) -> Option<
         Some("secret_hash_in: auth_parameters,".to_owned())
     } else if has("ChallengeResponses") {
         Some("secret_hash_in: challenge_responses,".to_owned())
-    } else if has("ClientSecret") && !signed {
+    } else if has("ClientSecret") && !has("UserPoolId") {
         Some("client_secret: client_secret,".to_owned())
     } else {
         None
