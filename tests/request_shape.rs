@@ -24,6 +24,17 @@ fn signed_config(endpoint: &str) -> Config {
         .build()
 }
 
+/// `AdminGetUser` (pool `p`, user `u`) against `server`, which must answer with an error.
+async fn admin_get_user_error(server: &RecordingServer) -> Error<AdminGetUserError> {
+    cognito::idp::Client::new(&signed_config(&server.endpoint()))
+        .admin_get_user()
+        .user_pool_id("p")
+        .username("u")
+        .send()
+        .await
+        .expect_err("an error response")
+}
+
 fn unsigned_config(endpoint: &str) -> Config {
     Config::builder()
         .region("eu-west-1")
@@ -265,14 +276,7 @@ async fn exception_members_are_decoded() {
             response = response.with_header("x-amzn-ErrorType", "NotAuthorizedException");
         }
         let server = RecordingServer::start(response);
-        let idp = cognito::idp::Client::new(&signed_config(&server.endpoint()));
-        let err = idp
-            .admin_get_user()
-            .user_pool_id("p")
-            .username("u")
-            .send()
-            .await
-            .expect_err("an error response");
+        let err = admin_get_user_error(&server).await;
         match err.service_error() {
             Some(e) => check(e),
             None => panic!("{body}: not a service error: {err:?}"),
@@ -286,14 +290,7 @@ async fn namespaced_and_header_error_codes() {
         400,
         r#"{"__type":"com.amazonaws.cognito.identity.idp#NotAuthorizedException","Message":"Incorrect username or password."}"#,
     ));
-    let idp = cognito::idp::Client::new(&signed_config(&server.endpoint()));
-    let err = idp
-        .admin_get_user()
-        .user_pool_id("p")
-        .username("u")
-        .send()
-        .await
-        .expect_err("error");
+    let err = admin_get_user_error(&server).await;
     assert!(
         err.service_error()
             .is_some_and(AdminGetUserError::is_not_authorized_exception),
@@ -310,13 +307,7 @@ async fn namespaced_and_header_error_codes() {
             "TooManyRequestsException:http://internal.amazon.com/",
         ),
     );
-    let err = idp
-        .admin_get_user()
-        .user_pool_id("p")
-        .username("u")
-        .send()
-        .await
-        .expect_err("error");
+    let err = admin_get_user_error(&server).await;
     assert!(
         err.service_error()
             .is_some_and(AdminGetUserError::is_too_many_requests_exception),
@@ -327,14 +318,7 @@ async fn namespaced_and_header_error_codes() {
 #[tokio::test]
 async fn unlisted_and_non_json_errors_are_unhandled_with_details() {
     let server = RecordingServer::start(CannedResponse::aws_error(400, "BrandNewException", "new"));
-    let idp = cognito::idp::Client::new(&signed_config(&server.endpoint()));
-    let err = idp
-        .admin_get_user()
-        .user_pool_id("p")
-        .username("u")
-        .send()
-        .await
-        .expect_err("error");
+    let err = admin_get_user_error(&server).await;
     match &err {
         Error::Service(AdminGetUserError::Unhandled(u)) => {
             assert_eq!(u.meta().code(), Some("BrandNewException"));
@@ -349,26 +333,14 @@ async fn unlisted_and_non_json_errors_are_unhandled_with_details() {
             "<ErrorResponse><Error><Code>SignatureDoesNotMatch</Code><Message>bad sig</Message></Error></ErrorResponse>",
         ),
     );
-    let err = idp
-        .admin_get_user()
-        .user_pool_id("p")
-        .username("u")
-        .send()
-        .await
-        .expect_err("error");
+    let err = admin_get_user_error(&server).await;
     assert_eq!(err.to_string(), "SignatureDoesNotMatch: bad sig");
 
     server.push(
         CannedResponse::empty(500)
             .with_body("<html><body><h1>Internal Server Error</h1></body></html>"),
     );
-    let err = idp
-        .admin_get_user()
-        .user_pool_id("p")
-        .username("u")
-        .send()
-        .await
-        .expect_err("error");
+    let err = admin_get_user_error(&server).await;
     assert_eq!(err.code(), None);
     assert_eq!(err.to_string(), "HTTP 500: Internal Server Error");
 }
@@ -402,13 +374,7 @@ async fn unknown_enum_values_and_members_are_kept_or_ignored() {
 async fn malformed_success_bodies_are_response_errors() {
     let server = RecordingServer::start(CannedResponse::json(200, r#"{"Username": "trunc"#));
     let idp = cognito::idp::Client::new(&signed_config(&server.endpoint()));
-    let err = idp
-        .admin_get_user()
-        .user_pool_id("p")
-        .username("u")
-        .send()
-        .await
-        .expect_err("bad body");
+    let err = admin_get_user_error(&server).await;
     assert!(matches!(err, Error::Response(_)), "{err:?}");
     assert!(
         err.to_string()
@@ -417,13 +383,7 @@ async fn malformed_success_bodies_are_response_errors() {
     );
 
     server.push(CannedResponse::json(200, r#"{"UserStatus": 42}"#));
-    let err = idp
-        .admin_get_user()
-        .user_pool_id("p")
-        .username("u")
-        .send()
-        .await
-        .expect_err("wrong type");
+    let err = admin_get_user_error(&server).await;
     assert!(matches!(err, Error::Response(_)), "{err:?}");
 
     // An empty body is an empty output.
