@@ -80,67 +80,9 @@ macro_rules! runners {
     };
 }
 
-runners! {
-    idp: [
-        AddCustomAttributesInput, AddUserPoolClientSecretInput, AdminAddUserToGroupInput,
-        AdminConfirmSignUpInput, AdminCreateUserInput, AdminDeleteSoftwareTokenInput,
-        AdminDeleteUserInput, AdminDeleteUserAttributesInput, AdminDisableProviderForUserInput,
-        AdminDisableUserInput, AdminEnableUserInput, AdminForgetDeviceInput, AdminGetDeviceInput,
-        AdminGetUserInput, AdminGetUserAuthFactorsInput, AdminInitiateAuthInput,
-        AdminLinkProviderForUserInput, AdminListDevicesInput, AdminListGroupsForUserInput,
-        AdminListUserAuthEventsInput, AdminListUserSessionsInput, AdminRemoveUserFromGroupInput,
-        AdminResetUserPasswordInput, AdminRespondToAuthChallengeInput, AdminRevokeUserSessionInput,
-        AdminSetUserMFAPreferenceInput, AdminSetUserPasswordInput, AdminSetUserSettingsInput,
-        AdminUpdateAuthEventFeedbackInput, AdminUpdateDeviceStatusInput,
-        AdminUpdateUserAttributesInput, AdminUserGlobalSignOutInput, AssociateSoftwareTokenInput,
-        ChangePasswordInput, CompleteWebAuthnRegistrationInput, ConfirmDeviceInput,
-        ConfirmForgotPasswordInput, ConfirmSignUpInput, CreateGroupInput,
-        CreateIdentityProviderInput, CreateManagedLoginBrandingInput, CreateResourceServerInput,
-        CreateTermsInput, CreateUserImportJobInput, CreateUserPoolInput, CreateUserPoolClientInput,
-        CreateUserPoolDomainInput, CreateUserPoolReplicaInput, DeleteGroupInput,
-        DeleteIdentityProviderInput, DeleteManagedLoginBrandingInput, DeleteResourceServerInput,
-        DeleteTermsInput, DeleteUserInput, DeleteUserAttributesInput, DeleteUserPoolInput,
-        DeleteUserPoolClientInput, DeleteUserPoolClientSecretInput, DeleteUserPoolDomainInput,
-        DeleteUserPoolReplicaInput, DeleteWebAuthnCredentialInput, DescribeIdentityProviderInput,
-        DescribeManagedLoginBrandingInput, DescribeManagedLoginBrandingByClientInput,
-        DescribeResourceServerInput, DescribeRiskConfigurationInput, DescribeTermsInput,
-        DescribeTermsByClientInput, DescribeUserImportJobInput, DescribeUserPoolInput,
-        DescribeUserPoolClientInput, DescribeUserPoolDomainInput, ForgetDeviceInput,
-        ForgotPasswordInput, GetCSVHeaderInput, GetClientTokenInput, GetDerivedTokenInput,
-        GetDeviceInput, GetGroupInput, GetIdentityProviderByIdentifierInput,
-        GetLogDeliveryConfigurationInput, GetProvisionedLimitInput, GetSigningCertificateInput,
-        GetTokensFromRefreshTokenInput, GetUICustomizationInput, GetUserInput,
-        GetUserAttributeVerificationCodeInput, GetUserAuthFactorsInput,
-        GetUserPoolClientSessionConfigurationInput, GetUserPoolMfaConfigInput,
-        GetUserPoolSessionConfigurationInput, GlobalSignOutInput, InitiateAuthInput,
-        ListDevicesInput, ListGroupsInput, ListIdentityProvidersInput, ListResourceServersInput,
-        ListTagsForResourceInput, ListTermsInput, ListUserImportJobsInput,
-        ListUserPoolClientSecretsInput, ListUserPoolClientsInput, ListUserPoolReplicasInput,
-        ListUserPoolsInput, ListUserSessionsInput, ListUsersInput, ListUsersInGroupInput,
-        ListWebAuthnCredentialsInput, ResendConfirmationCodeInput, RespondToAuthChallengeInput,
-        RevokeTokenInput, RevokeUserSessionInput, SetLogDeliveryConfigurationInput,
-        SetRiskConfigurationInput, SetUICustomizationInput, SetUserMFAPreferenceInput,
-        SetUserPoolClientSessionConfigurationInput, SetUserPoolMfaConfigInput,
-        SetUserPoolSessionConfigurationInput, SetUserSettingsInput, SignUpInput,
-        StartUserImportJobInput, StartWebAuthnRegistrationInput, StopUserImportJobInput,
-        TagResourceInput, UntagResourceInput, UpdateAuthEventFeedbackInput,
-        UpdateDeviceStatusInput, UpdateGroupInput, UpdateIdentityProviderInput,
-        UpdateManagedLoginBrandingInput, UpdateProvisionedLimitInput, UpdateResourceServerInput,
-        UpdateTermsInput, UpdateUserAttributesInput, UpdateUserPoolInput,
-        UpdateUserPoolClientInput, UpdateUserPoolDomainInput, UpdateUserPoolReplicaInput,
-        VerifySoftwareTokenInput, VerifyUserAttributeInput,
-    ],
-    identity: [
-        CreateIdentityPoolInput, DeleteIdentitiesInput, DeleteIdentityPoolInput,
-        DescribeIdentityInput, DescribeIdentityPoolInput, GetCredentialsForIdentityInput, GetIdInput,
-        GetIdentityPoolRolesInput, GetOpenIdTokenInput, GetOpenIdTokenForDeveloperIdentityInput,
-        GetPrincipalTagAttributeMapInput, ListIdentitiesInput, ListIdentityPoolsInput,
-        ListTagsForResourceInput, LookupDeveloperIdentityInput, MergeDeveloperIdentitiesInput,
-        SetIdentityPoolRolesInput, SetPrincipalTagAttributeMapInput, TagResourceInput,
-        UnlinkDeveloperIdentityInput, UnlinkIdentityInput, UntagResourceInput,
-        UpdateIdentityPoolInput,
-    ],
-}
+include!("../../tests/support/operation_inputs.rs");
+
+with_operation_inputs!(runners);
 
 fuzz_target!(|data: &[u8]| {
     let [selector, mode, body @ ..] = data else {
