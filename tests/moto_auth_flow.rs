@@ -31,11 +31,10 @@ use cognito::idp::types::{
     UserPoolMfaType, UserPoolPolicyType, UserStatusType, UsernameAttributeType,
 };
 use cognito::idp::Client;
-use cognito::Credentials;
 use serde_json::Value;
 use support::Moto;
 
-const REGION: &str = "us-east-1";
+const REGION: &str = support::MOTO_REGION;
 const PASSWORD: &str = "Corr3ct-Horse";
 const TEMPORARY_PASSWORD: &str = "Temp0rary-Pass";
 /// The TOTP secret moto hands every user (`COGNITO_TOTP_MFA_SECRET` in moto/cognitoidp/models.py).
@@ -45,22 +44,14 @@ const MOTO_TOTP_SECRET: &str = "asdfasdfasdf";
 // Set-up helpers
 // ---------------------------------------------------------------------------------------
 
+/// A client that signs with dummy credentials.
 fn admin_client(moto: &Moto) -> Client {
-    let config = cognito::Config::builder()
-        .region(REGION)
-        .endpoint_url(&moto.endpoint)
-        .credentials(Credentials::new("AKIDTEST", "secret", None, None, "test"))
-        .build();
-    Client::new(&config)
+    Client::new(&moto.admin_config())
 }
 
-/// No AWS credentials at all, as an app has.
+/// A client with no AWS credentials, for the public-client calls.
 fn public_client(moto: &Moto) -> Client {
-    let config = cognito::Config::builder()
-        .region(REGION)
-        .endpoint_url(&moto.endpoint)
-        .build();
-    Client::new(&config)
+    Client::new(&moto.public_config())
 }
 
 struct Pool {

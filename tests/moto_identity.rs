@@ -39,10 +39,10 @@ use cognito::identity::operation::{
 };
 use cognito::identity::types::{CognitoIdentityProvider, IdentityPoolShortDescription};
 use cognito::idp::types::{AuthFlowType, ExplicitAuthFlowsType, MessageActionType};
-use cognito::{Config, Credentials, DateTime};
+use cognito::{Credentials, DateTime};
 use support::Moto;
 
-const REGION: &str = "us-east-1";
+const REGION: &str = support::MOTO_REGION;
 const PASSWORD: &str = "Corr3ct-Horse-Battery";
 /// moto's fixed answer to `GetCredentialsForIdentity`.
 const MOTO_ACCESS_KEY: &str = "TESTACCESSKEY12345";
@@ -58,25 +58,6 @@ const MOTO_SESSION_TOKEN: &str = "ABC12345";
 /// late).
 async fn start_moto() -> Option<Moto> {
     Moto::start_with_env(&[("TZ", "UTC")]).await
-}
-
-/// Signs with dummy credentials (moto checks no signature by default).
-fn admin_config(moto: &Moto) -> Config {
-    Config::builder()
-        .region(REGION)
-        .endpoint_url(&moto.endpoint)
-        .credentials(Credentials::new("AKIDTEST", "secret", None, None, "test"))
-        .build()
-}
-
-/// No AWS credentials at all, as a browser or mobile app has.
-fn public_config(moto: &Moto) -> Config {
-    let config = Config::builder()
-        .region(REGION)
-        .endpoint_url(&moto.endpoint)
-        .build();
-    assert!(config.credentials_provider().is_none());
-    config
 }
 
 /// Asserts that `id` is `us-east-1:` followed by a lowercase UUID.
@@ -198,7 +179,7 @@ async fn identity_pool_is_created_described_updated_listed_and_deleted() {
     let Some(moto) = start_moto().await else {
         return;
     };
-    let identity = cognito::identity::Client::new(&admin_config(&moto));
+    let identity = cognito::identity::Client::new(&moto.admin_config());
     let user_pool_provider = user_pool_login_provider(REGION, "us-east-1_AbCdEfGhI");
     let cognito_provider = CognitoIdentityProvider {
         provider_name: Some(user_pool_provider.clone()),
@@ -384,7 +365,7 @@ async fn invalid_pool_name_is_rejected() {
     let Some(moto) = start_moto().await else {
         return;
     };
-    let identity = cognito::identity::Client::new(&admin_config(&moto));
+    let identity = cognito::identity::Client::new(&moto.admin_config());
     let err = identity
         .create_identity_pool()
         .identity_pool_name("no/slashes")
@@ -414,8 +395,8 @@ async fn identities_tokens_and_credentials_without_aws_credentials() {
     let Some(moto) = start_moto().await else {
         return;
     };
-    let admin = cognito::identity::Client::new(&admin_config(&moto));
-    let public = cognito::identity::Client::new(&public_config(&moto));
+    let admin = cognito::identity::Client::new(&moto.admin_config());
+    let public = cognito::identity::Client::new(&moto.public_config());
     let pool_id = create_open_pool(&admin, "guests").await;
 
     // Public calls: no AWS credentials.
@@ -510,7 +491,7 @@ async fn list_identity_pools_paginator_sees_every_pool() {
     let Some(moto) = start_moto().await else {
         return;
     };
-    let identity = cognito::identity::Client::new(&admin_config(&moto));
+    let identity = cognito::identity::Client::new(&moto.admin_config());
     let mut expected = Vec::new();
     for i in 0..7 {
         let name = format!("pool-{i}");
@@ -556,7 +537,7 @@ async fn provider_gives_unauthenticated_credentials_that_sign_other_calls() {
     let Some(moto) = start_moto().await else {
         return;
     };
-    let admin = admin_config(&moto);
+    let admin = moto.admin_config();
     let identity = cognito::identity::Client::new(&admin);
     let pool_id = create_open_pool(&identity, "guests").await;
     let user_pool_id = cognito::idp::Client::new(&admin)
@@ -570,7 +551,7 @@ async fn provider_gives_unauthenticated_credentials_that_sign_other_calls() {
         .expect("user pool id");
 
     // moto's credentials live 90 s: a buffer below that lets them be cached.
-    let public = public_config(&moto);
+    let public = moto.public_config();
     let provider = IdentityPoolCredentialsProvider::builder(&public, &pool_id)
         .refresh_buffer(Duration::from_secs(30))
         .build();
@@ -631,8 +612,8 @@ async fn provider_exchanges_a_user_pool_id_token_for_credentials() {
     let Some(moto) = start_moto().await else {
         return;
     };
-    let admin = admin_config(&moto);
-    let public = public_config(&moto);
+    let admin = moto.admin_config();
+    let public = moto.public_config();
     let idp = cognito::idp::Client::new(&admin);
     let (user_pool_id, client_id) = user_pool_with_user(&idp, "alice").await;
     let id_token = sign_in(&cognito::idp::Client::new(&public), &client_id, "alice").await;
@@ -721,7 +702,8 @@ async fn provider_reports_an_unknown_identity_pool() {
         return;
     };
     let provider = IdentityPoolCredentialsProvider::new(
-        &public_config(&moto)
+        &moto
+            .public_config()
             .to_builder()
             .retry(cognito::RetryConfig::disabled())
             .build(),

@@ -18,26 +18,17 @@ use cognito::jwt::{JwtError, JwtVerifier, TokenUse, UserPool};
 use cognito::Credentials;
 use support::Moto;
 
-const REGION: &str = "us-east-1";
+const REGION: &str = support::MOTO_REGION;
 const PASSWORD: &str = "Corr3ct-Horse";
 
-/// A client that signs with dummy credentials (moto checks no signature by default).
+/// A client that signs with dummy credentials.
 fn admin_client(moto: &Moto) -> Client {
-    let config = cognito::Config::builder()
-        .region(REGION)
-        .endpoint_url(&moto.endpoint)
-        .credentials(Credentials::new("AKIDTEST", "secret", None, None, "test"))
-        .build();
-    Client::new(&config)
+    Client::new(&moto.admin_config())
 }
 
 /// A client with no AWS credentials, for the public-client calls.
 fn public_client(moto: &Moto) -> Client {
-    let config = cognito::Config::builder()
-        .region(REGION)
-        .endpoint_url(&moto.endpoint)
-        .build();
-    Client::new(&config)
+    Client::new(&moto.public_config())
 }
 
 /// A pool and its app client.

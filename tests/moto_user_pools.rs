@@ -33,10 +33,9 @@ use cognito::idp::types::{
     MessageActionType, PasswordPolicyType, UserPoolPolicyType, UserStatusType, UserType,
 };
 use cognito::idp::Client;
-use cognito::{Credentials, DateTime};
+use cognito::DateTime;
 use support::Moto;
 
-const REGION: &str = "us-east-1";
 /// Satisfies the pools' policy: ≥ 8 characters, upper and lower case, a number.
 const PASSWORD: &str = "Corr3ct-Horse";
 const TEMPORARY_PASSWORD: &str = "Temp0rary-Pass";
@@ -45,25 +44,14 @@ const TEMPORARY_PASSWORD: &str = "Temp0rary-Pass";
 // Helpers
 // ---------------------------------------------------------------------------------------
 
-/// A client that signs with dummy credentials (moto checks no signature by default).
+/// A client that signs with dummy credentials.
 fn admin_client(moto: &Moto) -> Client {
-    let config = cognito::Config::builder()
-        .region(REGION)
-        .endpoint_url(&moto.endpoint)
-        .credentials(Credentials::new("AKIDTEST", "secret", None, None, "test"))
-        .build();
-    Client::new(&config)
+    Client::new(&moto.admin_config())
 }
 
-/// A client with no AWS credentials at all, as a browser or mobile app has: public-client calls
-/// (`SignUp`, `InitiateAuth`, `GetUser`, …) must work with it.
+/// A client with no AWS credentials, for the public-client calls.
 fn public_client(moto: &Moto) -> Client {
-    let config = cognito::Config::builder()
-        .region(REGION)
-        .endpoint_url(&moto.endpoint)
-        .build();
-    assert!(config.credentials_provider().is_none());
-    Client::new(&config)
+    Client::new(&moto.public_config())
 }
 
 fn attr(name: &str, value: &str) -> AttributeType {

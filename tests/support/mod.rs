@@ -26,6 +26,8 @@ use tokio::task::{JoinHandle, JoinSet};
 
 const MOTO_READY_TIMEOUT: Duration = Duration::from_secs(60);
 const MOTO_SERVER_SCRIPT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/moto_server.py");
+/// The region of [`Moto::admin_config`] and [`Moto::public_config`].
+pub const MOTO_REGION: &str = "us-east-1";
 const MOTO_SKIP_MESSAGE: &str = "skipping: moto is not installed (run scripts/moto.sh)";
 /// Upper bound for a request or response head, to keep a broken peer from eating memory.
 const MAX_HEAD_BYTES: usize = 64 * 1024;
@@ -120,6 +122,29 @@ impl Moto {
                 panic!("moto_server.py did not start (first stdout line {line:?}, exit status {status:?}); see its stderr above");
             }
         }
+    }
+
+    /// A configuration for this server that signs with dummy credentials (moto checks no signature
+    /// unless started with `INITIAL_NO_AUTH_ACTION_COUNT`), in `us-east-1`.
+    pub fn admin_config(&self) -> cognito::Config {
+        cognito::Config::builder()
+            .region(MOTO_REGION)
+            .endpoint_url(&self.endpoint)
+            .credentials(cognito::Credentials::new(
+                "AKIDTEST", "secret", None, None, "test",
+            ))
+            .build()
+    }
+
+    /// A configuration for this server with no AWS credentials at all, as a browser or mobile app has:
+    /// public-client calls (`SignUp`, `InitiateAuth`, `GetId`, …) must work with it.
+    pub fn public_config(&self) -> cognito::Config {
+        let config = cognito::Config::builder()
+            .region(MOTO_REGION)
+            .endpoint_url(&self.endpoint)
+            .build();
+        assert!(config.credentials_provider().is_none());
+        config
     }
 
     /// The server's socket address.
