@@ -15,7 +15,6 @@ mod support;
 use cognito::idp::types::{AttributeType, AuthFlowType, ExplicitAuthFlowsType};
 use cognito::idp::Client;
 use cognito::jwt::{JwtError, JwtVerifier, TokenUse, UserPool};
-use cognito::Credentials;
 use support::Moto;
 
 const REGION: &str = support::MOTO_REGION;
