@@ -1,13 +1,20 @@
 //! The send path every operation shares: serialize → sign → send → read (bounded) → decode, with
 //! timeouts and retries. Generic code is kept to the thin [`Handle::send`]; the rest is not generic, so it
 //! is compiled once, not once per operation.
+//!
+//! Where each byte of a request comes from: the operation's method, path, headers and body from
+//! [`Operation::request`] (generated, `crate::operation`); the endpoint from `crate::endpoint`; the
+//! signature headers from `crate::sign`; `user-agent`, `amz-sdk-invocation-id` and `amz-sdk-request`
+//! from [`Handle::attempt`] here; then the transport (`crate::transport`) writes it to the wire.
 
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use aws_credential_types::provider::ProvideCredentials;
+use bytes::Bytes;
 
 use crate::config::Config;
 use crate::endpoint::{self, ResolvedEndpoint, ServiceId};
@@ -15,10 +22,13 @@ use crate::error::{
     chain, decode_metadata, CredentialsError, ErrorMetadata, InvalidInput, ResponseError,
     ServiceError, TimeoutError, TimeoutKind, TransportError,
 };
-use crate::fluent::FluentBuilder;
 use crate::operation::{Operation, Request};
 use crate::retry::{RetryDecision, RetryState};
+use crate::transport::{HttpError, HttpErrorKind, SharedTransport};
 use crate::Error;
+
+/// The `user-agent` of every request: the crate and its version, then the app name if one is set.
+const USER_AGENT: &str = concat!("cognito-rs/", env!("CARGO_PKG_VERSION"));
 
 /// Protocol facts of a service, one static per generated service module.
 #[derive(Debug)]
@@ -38,9 +48,13 @@ struct Inner {
     service: &'static ServiceSpec,
     config: Config,
     endpoint: Option<ResolvedEndpoint>,
-    http: Result<crate::http::HttpClient, String>,
     /// The app client whose secret fills `SECRET_HASH` / `ClientSecret` members (user pools).
     app_client: Option<crate::auth::AppClient>,
+    /// The `user-agent` header value.
+    user_agent: http::HeaderValue,
+    /// The server's clock minus ours, in seconds, learnt from a response that refused a signature as
+    /// too old or too new; added to the signing time.
+    skew: Arc<AtomicI64>,
 }
 
 /// A response as read from the wire.
@@ -49,7 +63,7 @@ pub(crate) struct RawResponse {
     pub(crate) attempts: u32,
     pub(crate) status: u16,
     pub(crate) headers: http::HeaderMap,
-    pub(crate) body: Vec<u8>,
+    pub(crate) body: Bytes,
 }
 
 /// The error type of the non-generic part of the send path: every kind but a service error, which is
@@ -59,24 +73,24 @@ type RawError = Error<std::convert::Infallible>;
 impl Handle {
     /// A handle for `service` under `config`.
     pub(crate) fn new(config: &Config, service: &'static ServiceSpec) -> Handle {
-        let http = config.http_client().cloned().map(Ok).unwrap_or_else(|| {
-            crate::http::HttpClient::builder()
-                .connect_timeout(Some(config.timeouts().connect))
-                .build()
-                .map_err(|e| e.to_string())
-        });
+        let user_agent = match config.app_name() {
+            Some(app) => http::HeaderValue::from_str(&format!("{USER_AGENT} app/{app}")).ok(),
+            None => None,
+        }
+        .unwrap_or(http::HeaderValue::from_static(USER_AGENT));
         Handle {
             inner: Arc::new(Inner {
                 service,
                 config: config.clone(),
                 endpoint: endpoint::resolve(config, service.id).ok(),
-                http,
                 app_client: None,
+                user_agent,
+                skew: Arc::new(AtomicI64::new(0)),
             }),
         }
     }
 
-    /// The same handle (configuration and connection pool) with `app` filling in secrets.
+    /// The same handle (configuration and transport) with `app` filling in secrets.
     pub(crate) fn with_app_client(&self, app: Option<crate::auth::AppClient>) -> Handle {
         let inner = &*self.inner;
         Handle {
@@ -84,8 +98,9 @@ impl Handle {
                 service: inner.service,
                 config: inner.config.clone(),
                 endpoint: inner.endpoint.clone(),
-                http: inner.http.clone(),
                 app_client: app,
+                user_agent: inner.user_agent.clone(),
+                skew: inner.skew.clone(),
             }),
         }
     }
@@ -93,11 +108,6 @@ impl Handle {
     /// The app client set with [`Handle::with_app_client`].
     pub(crate) fn app_client(&self) -> Option<&crate::auth::AppClient> {
         self.inner.app_client.as_ref()
-    }
-
-    /// A fluent builder with a default input.
-    pub(crate) fn builder<I: Default>(&self) -> FluentBuilder<I> {
-        FluentBuilder::new(self.clone(), I::default())
     }
 
     /// Sends `input` and decodes the result.
@@ -136,7 +146,7 @@ impl Handle {
     /// Everything between a serialized request and a complete response, retries included, within the
     /// whole-operation timeout when one is set. With the `tracing` feature, one span per call.
     ///
-    /// Boxed so that the HTTP, TLS and retry machinery is compiled once, here, and not again in every
+    /// Boxed so that the transport and retry machinery is compiled once, here, and not again in every
     /// crate that instantiates the generic [`Handle::send`].
     fn send_raw<'a>(
         &'a self,
@@ -184,19 +194,25 @@ impl Handle {
             Some(e) => e.clone(),
             None => endpoint::resolve(&inner.config, inner.service.id).map_err(Error::Config)?,
         };
-        let http = inner.http.as_ref().map_err(|e| {
-            Error::Transport(TransportError {
-                operation,
-                message: e.clone(),
-                source: None,
-            })
-        })?;
+        let transport = inner.config.transport().map_err(Error::Config)?;
         let url = format!("{}{}", endpoint.url, request.path_and_query);
         let timeouts = inner.config.timeouts();
         let mut retry = RetryState::new(inner.config.retry(), operation);
+        let invocation_id = invocation_id();
+        let mut skew_corrected = false;
         loop {
-            trace.attempt(retry.attempts() + 1);
-            let attempt = self.attempt(http, operation, signed, request, &url, &endpoint);
+            let number = trace.next_attempt();
+            let call = Call {
+                operation,
+                signed,
+                request,
+                url: &url,
+                endpoint: &endpoint,
+                invocation_id: &invocation_id,
+                attempt: number,
+                max_attempts: inner.config.retry().max_attempts(),
+            };
+            let attempt = self.attempt(transport, &call);
             let result = match tokio::time::timeout(timeouts.attempt, attempt).await {
                 Ok(r) => r,
                 Err(_) => Err(Error::Timeout(TimeoutError {
@@ -207,8 +223,18 @@ impl Handle {
                 })),
             };
             trace.result(&result);
+            if signed && !skew_corrected {
+                if let Ok(raw) = &result {
+                    if self.correct_skew(raw) {
+                        // Signed again with the server's time; not counted against the retries.
+                        skew_corrected = true;
+                        trace.skew_corrected(self.inner.skew.load(Ordering::Relaxed));
+                        continue;
+                    }
+                }
+            }
             match retry.decide(&result) {
-                RetryDecision::Done => return with_attempts(result, retry.attempts()),
+                RetryDecision::Done => return with_attempts(result, trace.attempts()),
                 RetryDecision::RetryAfter(delay) => {
                     trace.retry(retry.attempts(), delay);
                     tokio::time::sleep(delay).await;
@@ -220,32 +246,40 @@ impl Handle {
     /// One attempt: sign (with a fresh date), send, read the body within the size limit.
     async fn attempt(
         &self,
-        http: &crate::http::HttpClient,
-        operation: &'static str,
-        signed: bool,
-        request: &Request,
-        url: &str,
-        endpoint: &ResolvedEndpoint,
+        transport: &SharedTransport,
+        call: &Call<'_>,
     ) -> Result<RawResponse, RawError> {
-        let headers: Vec<(&str, &str)> = request
-            .headers
-            .iter()
-            .map(|(k, v)| (*k, v.as_str()))
-            .collect();
-        let signature = if signed {
+        let Call {
+            operation,
+            signed,
+            request,
+            url,
+            endpoint,
+            ..
+        } = *call;
+        let mut builder = http::Request::builder().method(request.method).uri(url);
+        for (k, v) in &request.headers {
+            builder = builder.header(*k, v.as_str());
+        }
+        if signed {
             let credentials = self.credentials(operation).await?;
+            let headers: Vec<(&str, &str)> = request
+                .headers
+                .iter()
+                .map(|(k, v)| (*k, v.as_str()))
+                .collect();
             let unsigned = crate::sign::Unsigned {
                 method: request.method,
                 url,
                 headers: &headers,
                 body: &request.body,
             };
-            crate::sign::sign_request(
+            let signature = crate::sign::sign_request(
                 &unsigned,
                 &credentials,
                 &endpoint.region,
                 self.inner.service.signing_name,
-                SystemTime::now(),
+                self.signing_time(),
             )
             .map_err(|message| {
                 Error::Credentials(CredentialsError {
@@ -253,21 +287,21 @@ impl Handle {
                     message,
                     source: None,
                 })
-            })?
-        } else {
-            Vec::new()
-        };
-        let mut builder = http::Request::builder().method(request.method).uri(url);
-        for (k, v) in headers
-            .into_iter()
-            .chain(signature.iter().map(|(k, v)| (k.as_str(), v.as_str())))
-        {
-            builder = builder.header(k, v);
+            })?;
+            for (k, v) in signature {
+                builder = builder.header(k, v);
+            }
         }
+        // Not signed: they change per attempt and carry nothing the service authorizes.
+        builder = builder
+            .header(http::header::USER_AGENT, self.inner.user_agent.clone())
+            .header("amz-sdk-invocation-id", call.invocation_id)
+            .header(
+                "amz-sdk-request",
+                format!("attempt={}; max={}", call.attempt, call.max_attempts),
+            );
         let http_request = builder
-            .body(http_body_util::Full::new(bytes::Bytes::from(
-                request.body.clone(),
-            )))
+            .body(Bytes::from(request.body.clone()))
             .map_err(|e| {
                 Error::InvalidInput(InvalidInput {
                     operation,
@@ -275,21 +309,65 @@ impl Handle {
                 })
             })?;
         let limit = self.inner.config.max_response_bytes();
-        let response = http
+        let response = transport
             .send(http_request, limit)
             .await
-            .map_err(|e| transport(operation, e, limit))?;
-        let crate::http::Response {
-            status,
-            headers,
-            body,
-        } = response;
+            .map_err(|e| transport_error(operation, e, self.inner.config.timeouts().connect))?;
+        let (parts, body) = response.into_parts();
+        if body.len() > limit {
+            // A transport of the caller's own that does not bound the body.
+            return Err(transport_error(
+                operation,
+                HttpError::body_too_large(parts.status.as_u16(), limit),
+                Duration::ZERO,
+            ));
+        }
         Ok(RawResponse {
             attempts: 1,
-            status,
-            headers,
+            status: parts.status.as_u16(),
+            headers: parts.headers,
             body,
         })
+    }
+
+    /// The time to sign with: ours, corrected by the skew learnt from the server.
+    fn signing_time(&self) -> SystemTime {
+        let skew = self.inner.skew.load(Ordering::Relaxed);
+        let now = SystemTime::now();
+        let corrected = if skew >= 0 {
+            now.checked_add(Duration::from_secs(skew.unsigned_abs()))
+        } else {
+            now.checked_sub(Duration::from_secs(skew.unsigned_abs()))
+        };
+        corrected.unwrap_or(now)
+    }
+
+    /// When `raw` refuses the signature for the time it carries and its `Date` header says how far off
+    /// our clock is, records the offset and says so (the request is then signed again).
+    fn correct_skew(&self, raw: &RawResponse) -> bool {
+        if raw.status < 400 || raw.status >= 500 {
+            return false;
+        }
+        let meta = decode_metadata(raw.status, &raw.headers, &raw.body);
+        if !is_skew_error(meta.code(), meta.message()) {
+            return false;
+        }
+        let Some(server) = raw
+            .headers
+            .get(http::header::DATE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(parse_http_date)
+        else {
+            return false;
+        };
+        let local = match SystemTime::now().duration_since(SystemTime::UNIX_EPOCH) {
+            Ok(d) => i64::try_from(d.as_secs()).unwrap_or(i64::MAX),
+            Err(_) => return false,
+        };
+        let skew = server.saturating_sub(local);
+        let previous = self.inner.skew.swap(skew, Ordering::Relaxed);
+        // Only worth another attempt when the correction changes the signing time noticeably.
+        (skew - previous).abs() >= 60
     }
 
     async fn credentials(
@@ -313,6 +391,100 @@ impl Handle {
             })
         })
     }
+}
+
+/// What every attempt of one call shares.
+struct Call<'a> {
+    operation: &'static str,
+    signed: bool,
+    request: &'a Request,
+    url: &'a str,
+    endpoint: &'a ResolvedEndpoint,
+    invocation_id: &'a str,
+    attempt: u32,
+    max_attempts: u32,
+}
+
+/// Error codes with which AWS refuses a signature because of the time it carries.
+fn is_skew_error(code: Option<&str>, message: Option<&str>) -> bool {
+    match code {
+        Some("RequestTimeTooSkewed" | "RequestExpired" | "RequestInTheFuture") => true,
+        Some("InvalidSignatureException" | "SignatureDoesNotMatch" | "AuthFailure") => message
+            .is_some_and(|m| {
+                m.contains("Signature expired")
+                    || m.contains("Signature not yet current")
+                    || m.contains("too skewed")
+            }),
+        _ => false,
+    }
+}
+
+/// Seconds since the epoch of an HTTP date in the IMF-fixdate form (`Sun, 06 Nov 1994 08:49:37 GMT`).
+fn parse_http_date(text: &str) -> Option<i64> {
+    let rest = text.trim().split_once(", ")?.1;
+    let mut parts = rest.split(' ');
+    let day: i64 = parts.next()?.parse().ok()?;
+    let month = match parts.next()? {
+        "Jan" => 1,
+        "Feb" => 2,
+        "Mar" => 3,
+        "Apr" => 4,
+        "May" => 5,
+        "Jun" => 6,
+        "Jul" => 7,
+        "Aug" => 8,
+        "Sep" => 9,
+        "Oct" => 10,
+        "Nov" => 11,
+        "Dec" => 12,
+        _ => return None,
+    };
+    let year: i64 = parts.next()?.parse().ok()?;
+    let mut clock = parts.next()?.split(':');
+    let hour: i64 = clock.next()?.parse().ok()?;
+    let minute: i64 = clock.next()?.parse().ok()?;
+    let second: i64 = clock.next()?.parse().ok()?;
+    if parts.next()? != "GMT"
+        || parts.next().is_some()
+        || !(1..=31).contains(&day)
+        || !(1970..=9999).contains(&year)
+        || hour > 23
+        || minute > 59
+        || second > 60
+    {
+        return None;
+    }
+    // Days from the civil date (Howard Hinnant's algorithm).
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (month + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    Some(days * 86_400 + hour * 3_600 + minute * 60 + second)
+}
+
+/// A fresh `amz-sdk-invocation-id`: a random (version 4) UUID, the same for every attempt of one call.
+fn invocation_id() -> String {
+    use std::hash::{BuildHasher, Hasher};
+    static COUNTER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let half = || {
+        let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+        h.write_u64(COUNTER.fetch_add(1, Ordering::Relaxed));
+        h.finish()
+    };
+    let (hi, lo) = (half(), half());
+    let hi = (hi & 0xffff_ffff_ffff_0fff) | 0x0000_0000_0000_4000;
+    let lo = (lo & 0x3fff_ffff_ffff_ffff) | 0x8000_0000_0000_0000;
+    format!(
+        "{:08x}-{:04x}-{:04x}-{:04x}-{:012x}",
+        hi >> 32,
+        (hi >> 16) & 0xffff,
+        hi & 0xffff,
+        lo >> 48,
+        lo & 0xffff_ffff_ffff
+    )
 }
 
 /// The call's tracing span (feature `tracing`; without it, every method does nothing). It records names,
@@ -341,16 +513,17 @@ impl CallTrace {
         }
     }
 
-    /// Attempt `n` (from 1) starts.
-    fn attempt(&self, n: u32) {
-        self.attempts.store(n, std::sync::atomic::Ordering::Relaxed);
+    /// The next attempt starts; returns its number (from 1).
+    fn next_attempt(&self) -> u32 {
+        let n = self.attempts.fetch_add(1, Ordering::Relaxed) + 1;
         #[cfg(feature = "tracing")]
         self.span.record("attempt", n);
+        n
     }
 
     /// How many attempts have started.
     fn attempts(&self) -> u32 {
-        self.attempts.load(std::sync::atomic::Ordering::Relaxed)
+        self.attempts.load(Ordering::Relaxed)
     }
 
     #[cfg_attr(not(feature = "tracing"), allow(unused_variables))]
@@ -367,7 +540,7 @@ impl CallTrace {
                     self.span.record("request_id", id);
                 }
             }
-            Err(e) => tracing::debug!(parent: &self.span, error = %e, "attempt failed"),
+            Err(e) => tracing::debug!(parent: &self.span, error = %chain(e), "attempt failed"),
         }
     }
 
@@ -375,6 +548,12 @@ impl CallTrace {
     fn retry(&self, attempts: u32, delay: Duration) {
         #[cfg(feature = "tracing")]
         tracing::debug!(parent: &self.span, attempt = attempts, delay_ms = delay.as_millis() as u64, "retrying");
+    }
+
+    #[cfg_attr(not(feature = "tracing"), allow(unused_variables))]
+    fn skew_corrected(&self, skew_secs: i64) {
+        #[cfg(feature = "tracing")]
+        tracing::debug!(parent: &self.span, skew_secs, "clock skew corrected from the server's Date; signing again");
     }
 }
 
@@ -388,28 +567,20 @@ fn with_attempts(
             r.attempts = attempts;
             Ok(r)
         }
-        Err(Error::Transport(mut e)) if attempts > 1 => {
-            e.message = format!("{} (gave up after {attempts} attempts)", e.message);
+        Err(Error::Transport(mut e)) => {
+            e.attempts = attempts;
             Err(Error::Transport(e))
         }
         Err(Error::Timeout(mut e)) if attempts > 1 => {
             e.attempts = attempts;
             Err(Error::Timeout(e))
         }
+        Err(Error::Response(mut e)) if attempts > 1 => {
+            e.meta.attempts = attempts;
+            Err(Error::Response(e))
+        }
         Err(e) => Err(e),
     }
-}
-
-/// A response body over the configured limit.
-fn too_large(operation: &'static str, status: u16, limit: usize) -> RawError {
-    Error::Response(ResponseError {
-        operation,
-        message: format!("the response body is larger than the limit of {limit} bytes"),
-        meta: ErrorMetadata {
-            status: Some(status),
-            ..Default::default()
-        },
-    })
 }
 
 /// Converts the non-generic error into an operation's error type (it holds no service error).
@@ -437,19 +608,82 @@ fn undecodable(operation: &'static str, raw: &RawResponse, e: &serde_json::Error
     }
 }
 
-fn transport(operation: &'static str, e: crate::http::SendError, limit: usize) -> RawError {
-    match e {
-        crate::http::SendError::ConnectTimeout(after) => Error::Timeout(TimeoutError {
+/// Sorts a transport failure: a connect timeout is a [`TimeoutKind::Connect`] timeout, an oversized body
+/// an unreadable response, anything else a transport error that keeps its cause.
+fn transport_error(operation: &'static str, e: HttpError, connect_timeout: Duration) -> RawError {
+    match e.kind() {
+        HttpErrorKind::ConnectTimeout => Error::Timeout(TimeoutError {
             operation,
             kind: TimeoutKind::Connect,
-            after,
+            after: connect_timeout,
             attempts: 1,
         }),
-        crate::http::SendError::TooLarge { status } => too_large(operation, status, limit),
-        crate::http::SendError::Failed(message) => Error::Transport(TransportError {
+        HttpErrorKind::BodyTooLarge { status, limit } => Error::Response(ResponseError {
             operation,
-            message,
-            source: None,
+            message: format!("the response body is larger than the limit of {limit} bytes"),
+            meta: ErrorMetadata {
+                status: Some(status),
+                ..Default::default()
+            },
         }),
+        _ => Error::Transport(TransportError {
+            operation,
+            error: e,
+            attempts: 1,
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn http_dates() {
+        assert_eq!(
+            parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT"),
+            Some(784_111_777)
+        );
+        assert_eq!(parse_http_date("Thu, 01 Jan 1970 00:00:00 GMT"), Some(0));
+        assert_eq!(
+            parse_http_date("Wed, 02 Dec 2026 12:00:00 GMT"),
+            Some(1_796_212_800)
+        );
+        for bad in [
+            "",
+            "Sun, 06 Nov 1994 08:49:37",
+            "Sun, 06 Foo 1994 08:49:37 GMT",
+            "Sun, 32 Nov 1994 08:49:37 GMT",
+            "Sun, 06 Nov 1994 24:49:37 GMT",
+            "Sun, 06 Nov 99999999999999999999 08:49:37 GMT",
+            "Sun, 06 Nov 1994 08:49:37 GMT extra",
+            "Sunday, 06-Nov-94 08:49:37 GMT",
+        ] {
+            assert_eq!(parse_http_date(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn invocation_ids_are_distinct_v4_uuids() {
+        let a = invocation_id();
+        let b = invocation_id();
+        assert_ne!(a, b);
+        assert_eq!(a.len(), 36);
+        assert_eq!(a.as_bytes()[14], b'4');
+        assert!(matches!(a.as_bytes()[19], b'8' | b'9' | b'a' | b'b'), "{a}");
+    }
+
+    #[test]
+    fn skew_errors() {
+        assert!(is_skew_error(Some("RequestTimeTooSkewed"), None));
+        assert!(is_skew_error(
+            Some("InvalidSignatureException"),
+            Some("Signature expired: 20260101T000000Z is now earlier than 20260101T000500Z")
+        ));
+        assert!(!is_skew_error(
+            Some("InvalidSignatureException"),
+            Some("The request signature we calculated does not match")
+        ));
+        assert!(!is_skew_error(Some("UserNotFoundException"), None));
     }
 }

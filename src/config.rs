@@ -18,15 +18,16 @@ mod env;
 mod profile;
 
 use std::fmt;
-use std::path::PathBuf;
 use std::sync::Arc;
 
 use aws_credential_types::provider::{ProvideCredentials, SharedCredentialsProvider};
 use aws_credential_types::Credentials;
 
-use crate::endpoint::ServiceId;
+pub use crate::error::ConfigError;
 use crate::retry::RetryConfig;
+use crate::service::ServiceId;
 use crate::timeout::Timeouts;
+use crate::transport::{HttpTransport, ReqwestTransport, SharedTransport};
 
 /// Settings shared by every client: region, endpoint overrides, FIPS and credentials.
 ///
@@ -47,7 +48,10 @@ struct Settings {
     timeouts: Timeouts,
     retry: RetryConfig,
     max_response_bytes: Option<usize>,
-    http_client: Option<crate::http::HttpClient>,
+    app_name: Option<String>,
+    transport: Option<SharedTransport>,
+    /// Why the default HTTP client could not be built, reported by the first call.
+    transport_error: Option<Arc<dyn std::error::Error + Send + Sync>>,
 }
 
 /// The default limit on a response body: far above any Cognito response, far below trouble.
@@ -63,6 +67,8 @@ impl Settings {
             .field("timeouts", &self.timeouts)
             .field("retry", &self.retry)
             .field("max_response_bytes", &self.max_response_bytes)
+            .field("app_name", &self.app_name)
+            .field("transport", &self.transport)
             .field(
                 "credentials_provider",
                 &self.credentials_provider.as_ref().map(|_| "** redacted **"),
@@ -174,9 +180,25 @@ impl Config {
             .unwrap_or(DEFAULT_MAX_RESPONSE_BYTES)
     }
 
-    /// The HTTP client given with [`ConfigBuilder::http_client`], if any.
-    pub(crate) fn http_client(&self) -> Option<&crate::http::HttpClient> {
-        self.inner.http_client.as_ref()
+    /// The app name added to the `user-agent` of every request (`cognito-rs/0.1.0 app/NAME`), if set.
+    pub fn app_name(&self) -> Option<&str> {
+        self.inner.app_name.as_deref()
+    }
+
+    /// The transport every client of this configuration sends through: the one given with
+    /// [`ConfigBuilder::transport`] or [`ConfigBuilder::http_client`], else the reqwest client
+    /// [`ConfigBuilder::build`] made.
+    ///
+    /// # Errors
+    /// When the default HTTP client could not be built (its TLS backend failed to start).
+    pub(crate) fn transport(&self) -> Result<&SharedTransport, ConfigError> {
+        match (&self.inner.transport, &self.inner.transport_error) {
+            (Some(t), _) => Ok(t),
+            (None, Some(e)) => Err(ConfigError::HttpClient(e.clone())),
+            (None, None) => Err(ConfigError::HttpClient(Arc::new(std::io::Error::other(
+                "no transport is configured",
+            )))),
+        }
     }
 }
 
@@ -263,25 +285,56 @@ impl ConfigBuilder {
         self
     }
 
-    /// Uses this HTTP client (its pool and TLS settings) instead of one built from the timeouts. Its own
-    /// connect timeout then applies. Clients made from configurations that share one `HttpClient` share
-    /// its connection pool.
-    pub fn http_client(mut self, client: crate::http::HttpClient) -> Self {
-        self.settings.http_client = Some(client);
+    /// Names your application in the `user-agent` of every request (`cognito-rs/0.1.0 app/NAME`), as
+    /// `AWS_SDK_UA_APP_ID` and the profile's `sdk_ua_app_id` do for the AWS SDKs. Characters outside
+    /// ASCII letters, digits and ``!#$%&'*+-.^_`|~`` become `-`.
+    pub fn app_name(mut self, name: impl Into<String>) -> Self {
+        let name: String = name
+            .into()
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c) {
+                    c
+                } else {
+                    '-'
+                }
+            })
+            .collect();
+        self.settings.app_name = Some(name).filter(|n| !n.is_empty());
+        self
+    }
+
+    /// Sends requests with this [`reqwest::Client`]: its connection pool, proxies, TLS settings, root
+    /// certificates, timeouts and default headers apply. Its own connect timeout then applies, not
+    /// [`Timeouts::connect`]. Clients made from configurations that share one `reqwest::Client` share
+    /// its pool.
+    pub fn http_client(self, client: reqwest::Client) -> Self {
+        self.transport(ReqwestTransport::new(client))
+    }
+
+    /// Sends requests through `transport` instead of the network: a test double, a mock, an in-process
+    /// fake, or a transport of your own (see [`crate::transport`]).
+    pub fn transport(mut self, transport: impl HttpTransport) -> Self {
+        self.settings.transport = Some(Arc::new(transport));
+        self.settings.transport_error = None;
         self
     }
 
     /// Builds the configuration.
     ///
-    /// Without [`http_client`](Self::http_client), it makes one HTTP client from the timeouts: every
-    /// client made from this configuration (and its clones) then shares that one connection pool.
+    /// Without [`http_client`](Self::http_client) or [`transport`](Self::transport), it makes one
+    /// reqwest client ([`ReqwestTransport::default_client`], with the connect timeout of the
+    /// [`Timeouts`]): every client made from this configuration (and its clones) then shares that one
+    /// connection pool.
     pub fn build(mut self) -> Config {
-        if self.settings.http_client.is_none() {
-            // A failure (the platform TLS library refusing to start) is reported by the first call.
-            self.settings.http_client = crate::http::HttpClient::builder()
-                .connect_timeout(Some(self.settings.timeouts.connect))
-                .build()
-                .ok();
+        if self.settings.transport.is_none() {
+            // A failure (the TLS backend refusing to start) is reported by the first call.
+            match ReqwestTransport::default_client(self.settings.timeouts.connect) {
+                Ok(client) => {
+                    self.settings.transport = Some(Arc::new(ReqwestTransport::new(client)))
+                }
+                Err(e) => self.settings.transport_error = Some(Arc::new(e)),
+            }
         }
         Config {
             inner: Arc::new(self.settings),
@@ -289,97 +342,80 @@ impl ConfigBuilder {
     }
 }
 
-/// Why a configuration could not be loaded or used.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum ConfigError {
-    /// The profile named by `AWS_PROFILE` is in neither the shared config nor the credentials file.
-    ProfileNotFound {
-        /// The profile's name.
-        profile: String,
-    },
-    /// Credentials are incomplete, such as an access key without its secret.
-    InvalidCredentials(String),
-    /// A shared config or credentials file exists but could not be read.
-    Io {
-        /// The file's path.
-        path: PathBuf,
-        /// The underlying error.
-        source: std::io::Error,
-    },
-    /// An AWS endpoint is needed but no region is configured.
-    MissingRegion {
-        /// The service whose endpoint was being resolved.
-        service: ServiceId,
-    },
-    /// The region is not a region name (only ASCII letters, digits and `-` are allowed).
-    InvalidRegion {
-        /// The rejected region.
-        region: String,
-    },
-    /// An endpoint URL override is not a usable URL.
-    InvalidEndpoint {
-        /// The rejected URL.
-        url: String,
-        /// What is wrong with it.
-        reason: String,
-    },
-    /// A setting has a value outside those it accepts.
-    InvalidValue {
-        /// The setting: an environment variable or a profile key.
-        setting: String,
-        /// The rejected value.
-        value: String,
-        /// What is accepted.
-        expected: &'static str,
-    },
-}
-
-impl fmt::Display for ConfigError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            ConfigError::ProfileNotFound { profile } => write!(
-                f,
-                "AWS profile `{profile}` is not defined in the shared config file or the shared \
-                 credentials file"
-            ),
-            ConfigError::InvalidCredentials(reason) => {
-                write!(f, "invalid AWS credentials: {reason}")
-            }
-            ConfigError::Io { path, .. } => {
-                write!(f, "cannot read AWS shared file `{}`", path.display())
-            }
-            ConfigError::MissingRegion { service } => write!(
-                f,
-                "no AWS region configured for {service}: set AWS_REGION, a `region` in the AWS \
-                 profile, or ConfigBuilder::region"
-            ),
-            ConfigError::InvalidRegion { region } => write!(
-                f,
-                "invalid AWS region `{region}`: only ASCII letters, digits and `-` are allowed"
-            ),
-            ConfigError::InvalidEndpoint { url, reason } => {
-                write!(f, "invalid endpoint URL `{url}`: {reason}")
-            }
-            ConfigError::InvalidValue {
-                setting,
-                value,
-                expected,
-            } => write!(
-                f,
-                "invalid value `{value}` for {setting}: expected {expected}"
-            ),
-        }
+/// Checks that `region` can safely go into a host name and a credential scope: ASCII letters, digits and
+/// `-`, not at either end, at most 63 characters.
+pub(crate) fn validate_region(region: &str) -> Result<(), ConfigError> {
+    let valid = !region.is_empty()
+        && region.len() <= 63
+        && region
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        && !region.starts_with('-')
+        && !region.ends_with('-');
+    if valid {
+        Ok(())
+    } else {
+        Err(ConfigError::InvalidRegion {
+            region: region.to_owned(),
+        })
     }
 }
 
-impl std::error::Error for ConfigError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            ConfigError::Io { source, .. } => Some(source),
-            _ => None,
-        }
+/// Checks an endpoint URL override (with the `url` crate) and returns it normalised: scheme and host in
+/// lower case, no trailing `/`.
+///
+/// The URL must be absolute with an `http` or `https` scheme and a host; a port and a path prefix are
+/// allowed; user information, a query, a fragment, whitespace and control characters are not.
+pub(crate) fn validate_endpoint_url(url: &str) -> Result<String, ConfigError> {
+    let invalid = |reason: &str| ConfigError::InvalidEndpoint {
+        url: url.to_owned(),
+        reason: reason.to_owned(),
+    };
+    let trimmed = url.trim();
+    if trimmed.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(invalid("whitespace and control characters are not allowed"));
     }
+    if trimmed.contains('#') {
+        return Err(invalid("a fragment (`#...`) is not allowed"));
+    }
+    let Some((scheme, rest)) = trimmed.split_once("://") else {
+        return Err(invalid(
+            "the scheme is missing (expected http:// or https://)",
+        ));
+    };
+    if !scheme.eq_ignore_ascii_case("http") && !scheme.eq_ignore_ascii_case("https") {
+        return Err(ConfigError::InvalidEndpoint {
+            url: url.to_owned(),
+            reason: format!("the scheme must be http or https, not `{scheme}`"),
+        });
+    }
+    // The WHATWG parser forgives what an endpoint must not have: `http:///x` (host `x`) and
+    // `http://host:` (an empty port).
+    let authority = rest.split(['/', '?']).next().unwrap_or_default();
+    if authority.is_empty() || authority.starts_with(':') {
+        return Err(invalid("the host is missing"));
+    }
+    if authority.ends_with(':') {
+        return Err(invalid("the port is not a number from 0 to 65535"));
+    }
+    let parsed = url::Url::parse(trimmed).map_err(|e| ConfigError::InvalidEndpoint {
+        url: url.to_owned(),
+        reason: match e {
+            url::ParseError::InvalidPort => "the port is not a number from 0 to 65535".to_owned(),
+            url::ParseError::EmptyHost => "the host is missing".to_owned(),
+            other => format!("not a valid URL: {other}"),
+        },
+    })?;
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        return Err(invalid("user information (`user@host`) is not allowed"));
+    }
+    if parsed.host_str().is_none_or(str::is_empty) {
+        return Err(invalid("the host is missing"));
+    }
+    if parsed.query().is_some() {
+        return Err(invalid("a query string (`?...`) is not allowed"));
+    }
+    Ok(parsed.as_str().trim_end_matches('/').to_owned())
 }
 
 #[cfg(test)]

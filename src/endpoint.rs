@@ -4,67 +4,9 @@
 //! global) wins; otherwise the URL is the service's regional AWS endpoint,
 //! `https://{prefix}[-fips].{region}.amazonaws.com` (`amazonaws.com.cn` in the China regions).
 
-use std::fmt;
-
-use crate::config::{Config, ConfigError};
-
-/// One of the three Cognito services this crate talks to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ServiceId {
-    /// Cognito user pools (`cognito-idp`, "Cognito Identity Provider").
-    CognitoIdp,
-    /// Cognito identity pools (`cognito-identity`, "Cognito Identity").
-    CognitoIdentity,
-    /// Cognito Sync (`cognito-sync`).
-    CognitoSync,
-}
-
-impl ServiceId {
-    /// Every service, in a stable order.
-    pub(crate) const ALL: &'static [ServiceId] = &[
-        ServiceId::CognitoIdp,
-        ServiceId::CognitoIdentity,
-        ServiceId::CognitoSync,
-    ];
-
-    /// The first label of the service's host name: `cognito-idp`, `cognito-identity` or `cognito-sync`.
-    pub const fn endpoint_prefix(self) -> &'static str {
-        match self {
-            ServiceId::CognitoIdp => "cognito-idp",
-            ServiceId::CognitoIdentity => "cognito-identity",
-            ServiceId::CognitoSync => "cognito-sync",
-        }
-    }
-
-    /// The service name used in SigV4 signatures (the credential scope).
-    pub const fn signing_name(self) -> &'static str {
-        match self {
-            ServiceId::CognitoIdp => "cognito-idp",
-            ServiceId::CognitoIdentity => "cognito-identity",
-            ServiceId::CognitoSync => "cognito-sync",
-        }
-    }
-
-    /// The suffix of the service-specific endpoint variable, as in
-    /// `AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER`.
-    ///
-    /// Lower-cased, the same name is the service's key in a `[services ...]` section of the shared
-    /// config file (`cognito_identity_provider`).
-    pub const fn env_suffix(self) -> &'static str {
-        match self {
-            ServiceId::CognitoIdp => "COGNITO_IDENTITY_PROVIDER",
-            ServiceId::CognitoIdentity => "COGNITO_IDENTITY",
-            ServiceId::CognitoSync => "COGNITO_SYNC",
-        }
-    }
-}
-
-impl fmt::Display for ServiceId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.endpoint_prefix())
-    }
-}
+use crate::config::{validate_endpoint_url, validate_region, Config};
+use crate::error::ConfigError;
+pub use crate::service::ServiceId;
 
 /// Where to send a service's requests, and the region to sign them for.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -115,86 +57,6 @@ pub(crate) fn resolve(
         ),
         region: region.to_owned(),
     })
-}
-
-/// Checks that `region` can safely go into a host name and a credential scope: ASCII letters, digits and
-/// `-`, not at either end, at most 63 characters.
-pub(crate) fn validate_region(region: &str) -> Result<(), ConfigError> {
-    let valid = !region.is_empty()
-        && region.len() <= 63
-        && region
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-')
-        && !region.starts_with('-')
-        && !region.ends_with('-');
-    if valid {
-        Ok(())
-    } else {
-        Err(ConfigError::InvalidRegion {
-            region: region.to_owned(),
-        })
-    }
-}
-
-/// Checks an endpoint URL override and returns it normalised: surrounding whitespace and trailing `/`
-/// removed.
-///
-/// The URL must be absolute with an `http` or `https` scheme and a host; a port and a path prefix are
-/// allowed; user information, a query and a fragment are not.
-pub(crate) fn validate_endpoint_url(url: &str) -> Result<String, ConfigError> {
-    let invalid = |reason: String| ConfigError::InvalidEndpoint {
-        url: url.to_owned(),
-        reason,
-    };
-    let trimmed = url.trim();
-    if trimmed.contains('#') {
-        return Err(invalid("a fragment (`#...`) is not allowed".to_owned()));
-    }
-    let uri: http::Uri = trimmed
-        .parse()
-        .map_err(|e: http::uri::InvalidUri| invalid(format!("not a valid URL: {e}")))?;
-    match uri.scheme_str() {
-        Some(scheme)
-            if scheme.eq_ignore_ascii_case("http") || scheme.eq_ignore_ascii_case("https") => {}
-        Some(scheme) => {
-            return Err(invalid(format!(
-                "the scheme must be http or https, not `{scheme}`"
-            )))
-        }
-        None => {
-            return Err(invalid(
-                "the scheme is missing (expected http:// or https://)".to_owned(),
-            ))
-        }
-    }
-    let authority = uri
-        .authority()
-        .ok_or_else(|| invalid("the host is missing".to_owned()))?;
-    if authority.as_str().contains('@') {
-        return Err(invalid(
-            "user information (`user@host`) is not allowed".to_owned(),
-        ));
-    }
-    if authority.host().is_empty() {
-        return Err(invalid("the host is missing".to_owned()));
-    }
-    // The text after the host's `:`, if any (`http::Uri` silently drops a port it can't parse).
-    let host_and_port = authority.as_str();
-    let port = match host_and_port.rfind(']') {
-        Some(end) => host_and_port[end..].strip_prefix("]:"),
-        None => host_and_port.split_once(':').map(|(_, port)| port),
-    };
-    if let Some(port) = port {
-        if !port.bytes().all(|b| b.is_ascii_digit()) || port.parse::<u16>().is_err() {
-            return Err(invalid(
-                "the port is not a number from 0 to 65535".to_owned(),
-            ));
-        }
-    }
-    if uri.query().is_some() {
-        return Err(invalid("a query string (`?...`) is not allowed".to_owned()));
-    }
-    Ok(trimmed.trim_end_matches('/').to_owned())
 }
 
 #[cfg(test)]
@@ -382,7 +244,11 @@ mod tests {
             ("  https://example.com/  ", "https://example.com"),
             ("https://example.com/a/b/", "https://example.com/a/b"),
             ("http://[::1]:8080/", "http://[::1]:8080"),
-            ("HTTPS://Example.COM", "HTTPS://Example.COM"),
+            ("HTTPS://Example.COM", "https://example.com"),
+            (
+                "http://LOCALHOST:4566/a%20b/",
+                "http://localhost:4566/a%20b",
+            ),
         ] {
             assert_eq!(validate_endpoint_url(url).unwrap(), want, "{url}");
         }

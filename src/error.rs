@@ -1,32 +1,47 @@
 //! Errors: [`Error`], what every call returns on failure, and the pieces service errors are made of
 //! ([`ErrorMetadata`], [`Unhandled`]), plus decoding of AWS JSON error responses.
+//!
+//! This is the bottom layer of the crate: it imports nothing from the other modules but the transport's
+//! [`HttpError`].
 
 use std::fmt;
+use std::path::PathBuf;
 
-use crate::config::ConfigError;
+use crate::transport::{HttpError, HttpErrorKind};
 
 /// Why a call failed.
 ///
 /// `E` is the operation's error enum (for example
 /// [`AdminGetUserError`](crate::idp::operation::AdminGetUserError)): the exceptions the model lists for that
 /// operation, plus `Unhandled` for any other error code.
-#[derive(Debug)]
+///
+/// `Error` only sorts failures: it displays as the failure it holds, and its
+/// [`source`](std::error::Error::source) is that failure's cause, so a reporter that walks the chain
+/// prints each message once.
+#[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error<E> {
     /// The service answered with an error. Displays as `Code: message`.
+    #[error(transparent)]
     Service(E),
     /// The input was rejected before anything was sent (a required member is missing, or it could not be
     /// serialized).
+    #[error(transparent)]
     InvalidInput(InvalidInput),
     /// AWS credentials were needed to sign the request but none could be had.
+    #[error(transparent)]
     Credentials(CredentialsError),
     /// The configuration cannot make this call (no region, invalid endpoint).
+    #[error(transparent)]
     Config(ConfigError),
     /// The request did not complete in time.
+    #[error(transparent)]
     Timeout(TimeoutError),
     /// The request could not be sent or the response not read (connection refused, reset, TLS, DNS).
+    #[error(transparent)]
     Transport(TransportError),
     /// The service answered, but not with something this SDK can read (malformed or oversized body).
+    #[error(transparent)]
     Response(ResponseError),
 }
 
@@ -89,38 +104,6 @@ impl<E: ServiceError> Error<E> {
     /// The request id the service gave, if any.
     pub fn request_id(&self) -> Option<&str> {
         self.meta().and_then(ErrorMetadata::request_id)
-    }
-}
-
-impl<E: fmt::Display> fmt::Display for Error<E> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Error::Service(e) => e.fmt(f),
-            Error::InvalidInput(e) => e.fmt(f),
-            Error::Credentials(e) => e.fmt(f),
-            Error::Config(e) => write!(f, "configuration error: {e}"),
-            Error::Timeout(e) => e.fmt(f),
-            Error::Transport(e) => e.fmt(f),
-            Error::Response(e) => e.fmt(f),
-        }
-    }
-}
-
-impl<E: std::error::Error + 'static> std::error::Error for Error<E> {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            Error::Service(e) => Some(e),
-            Error::Config(e) => Some(e),
-            Error::Credentials(e) => e
-                .source
-                .as_deref()
-                .map(|s| s as &(dyn std::error::Error + 'static)),
-            Error::Transport(e) => e
-                .source
-                .as_deref()
-                .map(|s| s as &(dyn std::error::Error + 'static)),
-            _ => None,
-        }
     }
 }
 
@@ -207,7 +190,8 @@ impl fmt::Display for ErrorMetadata {
 }
 
 /// A service error whose code the operation's model does not list.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{meta}")]
 pub struct Unhandled {
     meta: ErrorMetadata,
 }
@@ -224,16 +208,9 @@ impl Unhandled {
     }
 }
 
-impl fmt::Display for Unhandled {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.meta.fmt(f)
-    }
-}
-
-impl std::error::Error for Unhandled {}
-
 /// Input rejected before sending.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("invalid input for {operation}: {message}")]
 pub struct InvalidInput {
     pub(crate) operation: &'static str,
     pub(crate) message: String,
@@ -246,17 +223,13 @@ impl InvalidInput {
     }
 }
 
-impl fmt::Display for InvalidInput {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "invalid input for {}: {}", self.operation, self.message)
-    }
-}
-
 /// No AWS credentials for a signed call.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
+#[error("cannot sign {operation}: {message}")]
 pub struct CredentialsError {
     pub(crate) operation: &'static str,
     pub(crate) message: String,
+    #[source]
     pub(crate) source: Option<Box<dyn std::error::Error + Send + Sync>>,
 }
 
@@ -267,14 +240,9 @@ impl CredentialsError {
     }
 }
 
-impl fmt::Display for CredentialsError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "cannot sign {}: {}", self.operation, self.message)
-    }
-}
-
 /// A request that ran out of time.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{}", self.describe())]
 pub struct TimeoutError {
     pub(crate) operation: &'static str,
     pub(crate) kind: TimeoutKind,
@@ -326,51 +294,85 @@ impl TimeoutError {
     pub fn attempts(&self) -> u32 {
         self.attempts.max(1)
     }
-}
 
-impl fmt::Display for TimeoutError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    fn describe(&self) -> String {
         let what = self.kind.describe();
-        if self.after.is_zero() {
-            write!(f, "{} timed out {what}", self.operation)?;
+        let mut out = if self.after.is_zero() {
+            format!("{} timed out {what}", self.operation)
         } else {
-            write!(
-                f,
+            format!(
                 "{} timed out: {what} took longer than {:?}",
                 self.operation, self.after
-            )?;
-        }
+            )
+        };
         if self.attempts > 1 {
-            write!(f, " (after {} attempts)", self.attempts)?;
+            out.push_str(&format!(" (after {} attempts)", self.attempts));
+        }
+        out
+    }
+}
+
+/// A failure to send a request or read its response. Its [`source`](std::error::Error::source) is the
+/// transport's cause (reqwest's error, for the default transport).
+#[derive(Debug)]
+pub struct TransportError {
+    pub(crate) operation: &'static str,
+    pub(crate) error: HttpError,
+    pub(crate) attempts: u32,
+}
+
+impl fmt::Display for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} failed: {}", self.operation, self.error)?;
+        if self.attempts > 1 {
+            write!(f, " (gave up after {} attempts)", self.attempts)?;
         }
         Ok(())
     }
 }
 
-/// A failure to send a request or read its response.
-#[derive(Debug)]
-pub struct TransportError {
-    pub(crate) operation: &'static str,
-    pub(crate) message: String,
-    pub(crate) source: Option<Box<dyn std::error::Error + Send + Sync>>,
+impl TransportError {
+    /// The operation (`AdminGetUser`).
+    pub fn operation(&self) -> &'static str {
+        self.operation
+    }
+
+    /// What kind of transport failure it was.
+    pub fn kind(&self) -> HttpErrorKind {
+        self.error.kind()
+    }
+
+    /// False when the last attempt certainly never reached the server (no connection could be made);
+    /// true when the server may have received it (and, for a call that changes something, acted on it).
+    pub fn may_have_reached_server(&self) -> bool {
+        self.error.may_have_reached_server()
+    }
+
+    /// How many attempts the call made (1 when it was not retried).
+    pub fn attempts(&self) -> u32 {
+        self.attempts.max(1)
+    }
 }
 
-impl fmt::Display for TransportError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{} failed to reach the service: {}",
-            self.operation, self.message
-        )
+impl std::error::Error for TransportError {
+    /// The transport's cause (reqwest's error for the default transport); this error's own message
+    /// already says what [`HttpError`] said.
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        std::error::Error::source(&self.error)
     }
 }
 
 /// A response this SDK cannot read.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{operation}: unreadable response{}: {message}", status_note(&.meta.status))]
 pub struct ResponseError {
     pub(crate) operation: &'static str,
     pub(crate) message: String,
     pub(crate) meta: ErrorMetadata,
+}
+
+fn status_note(status: &Option<u16>) -> String {
+    status.map(|s| format!(" (HTTP {s})")).unwrap_or_default()
 }
 
 impl ResponseError {
@@ -380,14 +382,66 @@ impl ResponseError {
     }
 }
 
-impl fmt::Display for ResponseError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: unreadable response", self.operation)?;
-        if let Some(s) = self.meta.status {
-            write!(f, " (HTTP {s})")?;
-        }
-        write!(f, ": {}", self.message)
-    }
+/// Why a configuration could not be loaded or used.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ConfigError {
+    /// The profile named by `AWS_PROFILE` is in neither the shared config nor the credentials file.
+    #[error(
+        "AWS profile `{profile}` is not defined in the shared config file or the shared credentials file"
+    )]
+    ProfileNotFound {
+        /// The profile's name.
+        profile: String,
+    },
+    /// Credentials are incomplete, such as an access key without its secret.
+    #[error("invalid AWS credentials: {0}")]
+    InvalidCredentials(String),
+    /// A shared config or credentials file exists but could not be read.
+    #[error("cannot read AWS shared file `{}`", .path.display())]
+    Io {
+        /// The file's path.
+        path: PathBuf,
+        /// The underlying error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// An AWS endpoint is needed but no region is configured.
+    #[error(
+        "no AWS region configured for {service}: set AWS_REGION, a `region` in the AWS profile, or \
+         ConfigBuilder::region"
+    )]
+    MissingRegion {
+        /// The service whose endpoint was being resolved.
+        service: crate::service::ServiceId,
+    },
+    /// The region is not a region name (only ASCII letters, digits and `-` are allowed).
+    #[error("invalid AWS region `{region}`: only ASCII letters, digits and `-` are allowed")]
+    InvalidRegion {
+        /// The rejected region.
+        region: String,
+    },
+    /// An endpoint URL override is not a usable URL.
+    #[error("invalid endpoint URL `{url}`: {reason}")]
+    InvalidEndpoint {
+        /// The rejected URL.
+        url: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// A setting has a value outside those it accepts.
+    #[error("invalid value `{value}` for {setting}: expected {expected}")]
+    InvalidValue {
+        /// The setting: an environment variable or a profile key.
+        setting: String,
+        /// The rejected value.
+        value: String,
+        /// What is accepted.
+        expected: &'static str,
+    },
+    /// The HTTP client could not be built (the TLS backend failed to start).
+    #[error("cannot build the HTTP client")]
+    HttpClient(#[source] std::sync::Arc<dyn std::error::Error + Send + Sync>),
 }
 
 /// An error and its sources on one line (reqwest's and aws-credential-types' own messages leave out the

@@ -16,6 +16,13 @@ pub struct FluentBuilder<I> {
     pub(crate) input: I,
 }
 
+impl Handle {
+    /// A fluent builder with a default input (the generated operation methods start here).
+    pub(crate) fn builder<I: Default>(&self) -> FluentBuilder<I> {
+        FluentBuilder::new(self.clone(), I::default())
+    }
+}
+
 impl<I> FluentBuilder<I> {
     pub(crate) fn new(handle: Handle, input: I) -> FluentBuilder<I> {
         FluentBuilder { handle, input }

@@ -18,7 +18,30 @@
 //! model names for it, plus `Unhandled`.
 //!
 //! Cargo features: `idp`, `identity` and `sync` (the services), `srp` (SRP sign-in), `jwt` (token
-//! verification), `tracing`, `rustls` (default) or `native-tls` (TLS).
+//! verification), `tracing`; TLS through reqwest: `rustls` (default), `rustls-no-provider` (the app's
+//! own rustls crypto provider) or `native-tls`, plus `webpki-roots`; `http2`, `socks`; `aws-config`
+//! (the official credential and region chains).
+//!
+//! # Layers
+//!
+//! Each module imports only from the layers below it (no import cycle), bottom up:
+//!
+//! 1. [`primitives`], [`service`], [`transport`] (the [`HttpTransport`] trait and its reqwest
+//!    implementation), [`error`] (every error type);
+//! 2. [`timeout`], [`retry`] (settings, classification, backoff, quota, adaptive rate limiter),
+//!    [`config`] (region, endpoints, credentials, the transport of all clients);
+//! 3. [`endpoint`] (the URL and signing region of a service under a configuration), `sign` (SigV4
+//!    through `aws-sigv4`);
+//! 4. the send path, `client` (serialize → sign → send → read, bounded → decode; retries, timeouts,
+//!    clock-skew correction), with [`operation`] (what each operation says about its request);
+//! 5. [`fluent`] (the builders every operation method returns) and [`paginate`];
+//! 6. the generated services: [`idp`], [`identity`], [`sync`];
+//! 7. the tools on top: [`auth`] (SECRET_HASH, SRP, sign-in flows, tokens), `jwt`, identity-pool
+//!    credentials.
+//!
+//! Every byte of a request is made within two files of a service's `Client`: the generated method
+//! fills the input (`operation`), and `client` adds the endpoint, the signature and the SDK headers
+//! before the [`HttpTransport`] sends it.
 
 #![warn(missing_docs)]
 // The runtime serves every service; a build with only some of them leaves parts of it unused.
@@ -39,13 +62,14 @@ pub mod config;
 pub mod endpoint;
 pub mod error;
 pub mod fluent;
-pub mod http;
 pub mod operation;
 pub mod paginate;
 pub mod primitives;
 pub mod retry;
+pub mod service;
 mod sign;
 pub mod timeout;
+pub mod transport;
 
 #[cfg(feature = "identity")]
 pub mod identity;
@@ -60,7 +84,7 @@ pub use aws_credential_types::Credentials;
 pub use config::{Config, ConfigBuilder, ConfigError};
 pub use error::Error;
 pub use fluent::FluentBuilder;
-pub use http::HttpClient;
 pub use primitives::{Blob, DateTime, Document};
 pub use retry::RetryConfig;
 pub use timeout::Timeouts;
+pub use transport::{HttpTransport, ReqwestTransport};

@@ -264,7 +264,7 @@ mod tests {
             attempts: 1,
             status,
             headers: http::HeaderMap::new(),
-            body: body.as_bytes().to_vec(),
+            body: bytes::Bytes::copy_from_slice(body.as_bytes()),
         })
     }
 
@@ -289,8 +289,8 @@ mod tests {
             })),
             Err(Error::Transport(TransportError {
                 operation: "Op",
-                message: "reset".into(),
-                source: None,
+                error: crate::transport::HttpError::io("reset"),
+                attempts: 1,
             })),
         ] {
             assert!(matches!(state(3).decide(&r), RetryDecision::RetryAfter(_)));

@@ -5,8 +5,9 @@ use std::path::{Path, PathBuf};
 use aws_credential_types::Credentials;
 
 use super::profile::{ProfileSet, Section};
+use super::{validate_endpoint_url, validate_region};
 use super::{ConfigBuilder, ConfigError};
-use crate::endpoint::{self, ServiceId};
+use crate::service::ServiceId;
 
 /// Looks up one environment variable.
 pub(crate) type EnvLookup<'a> = &'a dyn Fn(&str) -> Option<String>;
@@ -55,7 +56,7 @@ pub(crate) fn load(env: EnvLookup<'_>) -> Result<ConfigBuilder, ConfigError> {
         .or_else(|| var("AWS_DEFAULT_REGION"))
         .or_else(|| profile.get("region").map(str::to_owned));
     if let Some(region) = region {
-        endpoint::validate_region(&region)?;
+        validate_region(&region)?;
         builder = builder.region(region);
     }
 
@@ -93,14 +94,20 @@ pub(crate) fn load(env: EnvLookup<'_>) -> Result<ConfigBuilder, ConfigError> {
                 services?.get_sub(&sub, "endpoint_url").map(str::to_owned)
             });
             if let Some(url) = url {
-                builder =
-                    builder.service_endpoint_url(service, endpoint::validate_endpoint_url(&url)?);
+                builder = builder.service_endpoint_url(service, validate_endpoint_url(&url)?);
             }
         }
         let global = env_global.or_else(|| profile.get("endpoint_url").map(str::to_owned));
         if let Some(url) = global {
-            builder = builder.endpoint_url(endpoint::validate_endpoint_url(&url)?);
+            builder = builder.endpoint_url(validate_endpoint_url(&url)?);
         }
+    }
+
+    // The app name in the user agent.
+    if let Some(app) =
+        var("AWS_SDK_UA_APP_ID").or_else(|| profile.get("sdk_ua_app_id").map(str::to_owned))
+    {
+        builder = builder.app_name(app);
     }
 
     // Credentials: the environment, then the profile. None at all is fine.

@@ -12,7 +12,7 @@ use serde_json::Value;
 use tokio::time::Instant;
 
 use super::error::{clip, JwtError};
-use crate::http::SendError;
+use crate::transport::{HttpErrorKind, SharedTransport};
 
 /// Upper bound for a JWKS response body. Cognito's JWKS is about 1 KiB.
 pub(crate) const MAX_JWKS_BYTES: usize = 1024 * 1024;
@@ -230,7 +230,7 @@ struct FetchState {
 /// How a [`JwksCache`] fetches.
 #[derive(Debug)]
 pub(crate) struct FetchSettings {
-    pub(crate) http: crate::http::HttpClient,
+    pub(crate) http: SharedTransport,
     pub(crate) timeout: Duration,
     pub(crate) refetch_interval: Duration,
 }
@@ -411,23 +411,32 @@ impl JwksCache {
     /// GET the JWKS: status 200, at most [`MAX_JWKS_BYTES`], within the timeout.
     async fn download(&self, settings: &FetchSettings) -> Result<KeySet, String> {
         let request = async {
-            let response = settings
-                .http
-                .get(&self.uri, "application/json", MAX_JWKS_BYTES)
-                .await
-                .map_err(|e| match e {
-                    SendError::TooLarge { .. } => {
-                        format!("the body is larger than {MAX_JWKS_BYTES} bytes")
-                    }
-                    SendError::ConnectTimeout(after) => {
-                        format!("no connection within {after:?}")
-                    }
-                    SendError::Failed(message) => message,
-                })?;
-            if response.status != 200 {
-                return Err(format!("HTTP status {}", response.status));
+            let request = http::Request::get(self.uri.as_str())
+                .header(http::header::ACCEPT, "application/json")
+                .header(
+                    http::header::USER_AGENT,
+                    concat!("cognito-rs/", env!("CARGO_PKG_VERSION")),
+                )
+                .body(bytes::Bytes::new())
+                .map_err(|e| format!("invalid request: {e}"))?;
+            let response =
+                settings
+                    .http
+                    .send(request, MAX_JWKS_BYTES)
+                    .await
+                    .map_err(|e| match e.kind() {
+                        HttpErrorKind::BodyTooLarge { .. } => {
+                            format!("the body is larger than {MAX_JWKS_BYTES} bytes")
+                        }
+                        _ => crate::error::chain(&e),
+                    })?;
+            if response.status() != http::StatusCode::OK {
+                return Err(format!("HTTP status {}", response.status().as_u16()));
             }
-            KeySet::parse(&response.body)
+            if response.body().len() > MAX_JWKS_BYTES {
+                return Err(format!("the body is larger than {MAX_JWKS_BYTES} bytes"));
+            }
+            KeySet::parse(response.body())
         };
         match tokio::time::timeout(settings.timeout, request).await {
             Ok(result) => result,

@@ -234,7 +234,7 @@ pub struct JwtVerifierBuilder {
     leeway: Duration,
     refetch_interval: Duration,
     timeout: Duration,
-    http: Option<crate::http::HttpClient>,
+    http: Option<crate::transport::SharedTransport>,
 }
 
 impl JwtVerifierBuilder {
@@ -265,10 +265,16 @@ impl JwtVerifierBuilder {
         self
     }
 
-    /// Fetches the JWKS with this client (its proxy and TLS settings) instead of one of its own.
-    /// The [`jwks_timeout`](Self::jwks_timeout) applies either way.
-    pub fn http_client(mut self, client: crate::http::HttpClient) -> Self {
-        self.http = Some(client);
+    /// Fetches the JWKS with this [`reqwest::Client`] (its pool, proxies and TLS settings) instead of
+    /// one of its own. The [`jwks_timeout`](Self::jwks_timeout) applies either way.
+    pub fn http_client(self, client: reqwest::Client) -> Self {
+        self.transport(crate::transport::ReqwestTransport::new(client))
+    }
+
+    /// Fetches the JWKS through `transport` (a test double, or the transport of a
+    /// [`Config`](crate::Config)'s clients).
+    pub fn transport(mut self, transport: impl crate::transport::HttpTransport) -> Self {
+        self.http = Some(std::sync::Arc::new(transport));
         self
     }
 
@@ -306,10 +312,10 @@ impl JwtVerifierBuilder {
         }
         let http = match self.http {
             Some(http) => http,
-            None => crate::http::HttpClient::builder()
-                .connect_timeout(Some(self.timeout))
-                .build()
-                .map_err(|e| BuildError::HttpClient(e.to_string()))?,
+            None => std::sync::Arc::new(crate::transport::ReqwestTransport::new(
+                crate::transport::ReqwestTransport::default_client(self.timeout)
+                    .map_err(|e| BuildError::HttpClient(crate::error::chain(&e)))?,
+            )),
         };
         let mut caches: Vec<Arc<JwksCache>> = caches.into_values().collect();
         caches.sort_by(|a, b| a.uri().cmp(b.uri()));
