@@ -5,7 +5,8 @@
 
 use std::collections::BTreeMap;
 
-use crate::json::{Map, Value};
+use serde_json::{Map, Value};
+
 use crate::Error;
 
 /// The wire protocol of a service.
@@ -468,7 +469,7 @@ fn input_from_parameters(op: &str, params: &[Value]) -> Result<Shape, Error> {
 }
 
 /// A paginator key that botocore may give as a string or a list; the generator uses the first.
-fn single_str(p: &Map, key: &str, ctx: &str) -> Result<String, Error> {
+fn single_str(p: &Map<String, Value>, key: &str, ctx: &str) -> Result<String, Error> {
     match p.get(key) {
         Some(Value::String(s)) => Ok(s.clone()),
         Some(Value::Array(a)) => a
@@ -545,7 +546,7 @@ fn read_shape(name: &str, schema: &Value) -> Result<Shape, Error> {
     })
 }
 
-fn read_structure(s: &Map, ctx: &str) -> Result<Structure, Error> {
+fn read_structure(s: &Map<String, Value>, ctx: &str) -> Result<Structure, Error> {
     let mut members = Vec::new();
     if let Some(props) = s.get("properties").and_then(Value::as_object) {
         for (name, m) in props {
@@ -631,17 +632,17 @@ fn first_schema_ref(content: &Value) -> Option<&str> {
     ref_name(content.as_object()?.values().next()?.get("schema")?)
 }
 
-fn obj<'a>(v: &'a Value, ctx: &str) -> Result<&'a Map, Error> {
+fn obj<'a>(v: &'a Value, ctx: &str) -> Result<&'a Map<String, Value>, Error> {
     v.as_object()
         .ok_or_else(|| Error::new(format!("{ctx}: expected an object")))
 }
 
-fn get<'a>(m: &'a Map, key: &str, ctx: &str) -> Result<&'a Value, Error> {
+fn get<'a>(m: &'a Map<String, Value>, key: &str, ctx: &str) -> Result<&'a Value, Error> {
     m.get(key)
         .ok_or_else(|| Error::new(format!("{ctx}: missing `{key}`")))
 }
 
-fn str_of<'a>(m: &'a Map, key: &str, ctx: &str) -> Result<&'a str, Error> {
+fn str_of<'a>(m: &'a Map<String, Value>, key: &str, ctx: &str) -> Result<&'a str, Error> {
     get(m, key, ctx)?
         .as_str()
         .ok_or_else(|| Error::new(format!("{ctx}: `{key}` is not a string")))

@@ -162,6 +162,152 @@ fn broken_references_name_the_culprit() {
     assert!(err.to_string().contains("Nope"), "{err}");
 }
 
+#[test]
+fn object_members_keep_document_order() {
+    // Structure members come out in document order, not sorted.
+    let (svc, _) = generate(&tiny(), &options()).expect("generates");
+    let members: Vec<&str> = svc
+        .structure("GetThingsRequest")
+        .expect("structure")
+        .members
+        .iter()
+        .map(|m| m.name.as_str())
+        .collect();
+    assert_eq!(
+        members,
+        [
+            "Id",
+            "Kind",
+            "Secret",
+            "Type",
+            "Tags",
+            "NextToken",
+            "MaxResults"
+        ]
+    );
+    // So do operations: with the paths reversed, `Ping` comes first.
+    let mut doc: serde_json::Value = serde_json::from_str(&tiny()).expect("tiny is JSON");
+    let paths = doc
+        .get_mut("paths")
+        .and_then(serde_json::Value::as_object_mut)
+        .expect("paths");
+    let reversed: serde_json::Map<String, serde_json::Value> =
+        std::mem::take(paths).into_iter().rev().collect();
+    *paths = reversed;
+    let (svc, code) = generate(&doc.to_string(), &options()).expect("generates");
+    let names: Vec<&str> = svc.operations.iter().map(|o| o.name.as_str()).collect();
+    assert_eq!(names, ["Ping", "GetThings"]);
+    let (ping, get) = (code.find("pub fn ping("), code.find("pub fn get_things("));
+    assert!(ping.is_some() && ping < get, "client methods out of order");
+}
+
+#[test]
+fn invalid_json_is_an_error_naming_the_document_and_the_place() {
+    let err =
+        generate("{\"openapi\": \"3.1.0\",\n  \"info\": }", &options()).expect_err("must fail");
+    let message = err.to_string();
+    assert!(
+        message.starts_with("tiny.json: invalid JSON: "),
+        "{message}"
+    );
+    assert!(message.contains("line 2 column 11"), "{message}");
+    // Every proper prefix of a document is refused with that error, never a panic.
+    let doc = tiny();
+    for end in 0..doc.len() {
+        if let Some(prefix) = doc.get(..end) {
+            let err = generate(prefix, &options()).expect_err("a prefix must fail");
+            assert!(
+                err.to_string().starts_with("tiny.json: invalid JSON: "),
+                "prefix of {end} bytes: {err}"
+            );
+        }
+    }
+}
+
+#[test]
+fn wrong_document_shapes_are_errors_that_say_what_is_wrong() {
+    let set = |pointer: &str, value: serde_json::Value| {
+        let mut doc: serde_json::Value = serde_json::from_str(&tiny()).expect("tiny is JSON");
+        *doc.pointer_mut(pointer).expect("pointer into tiny") = value;
+        doc.to_string()
+    };
+    for (doc, expected) in [
+        ("[]".to_owned(), "tiny.json: document: expected an object"),
+        (
+            set("/info", serde_json::json!(1)),
+            "tiny.json: info: expected an object",
+        ),
+        (
+            set("/info/title", serde_json::json!(1)),
+            "tiny.json: info: `title` is not a string",
+        ),
+        (
+            set("/x-aws-service/protocol", serde_json::json!("query")),
+            "tiny.json: unsupported protocol `query`",
+        ),
+        (
+            set("/components/schemas/IdType/type", serde_json::json!("null")),
+            "tiny.json: schema `IdType`: unsupported type Some(\"null\")",
+        ),
+        (
+            set("/components/schemas/ThingList/items", serde_json::json!({})),
+            "tiny.json: schema `ThingList`: list items without $ref",
+        ),
+    ] {
+        let err = generate(&doc, &options()).expect_err(expected);
+        assert_eq!(err.to_string(), expected);
+    }
+}
+
+#[test]
+fn damaged_documents_never_panic() {
+    // Every value in the document replaced, in turn, by each kind of JSON value: each result is an `Ok`
+    // or an `Err` (which names the document), never a panic.
+    fn pointers(v: &serde_json::Value, at: String, out: &mut Vec<String>) {
+        let children: Vec<(String, &serde_json::Value)> = match v {
+            serde_json::Value::Object(m) => m
+                .iter()
+                .map(|(k, c)| (k.replace('~', "~0").replace('/', "~1"), c))
+                .collect(),
+            serde_json::Value::Array(a) => a
+                .iter()
+                .enumerate()
+                .map(|(i, c)| (i.to_string(), c))
+                .collect(),
+            _ => Vec::new(),
+        };
+        for (key, child) in children {
+            let pointer = format!("{at}/{key}");
+            pointers(child, pointer.clone(), out);
+            out.push(pointer);
+        }
+    }
+    let doc: serde_json::Value = serde_json::from_str(&tiny()).expect("tiny is JSON");
+    let mut all = Vec::new();
+    pointers(&doc, String::new(), &mut all);
+    assert!(all.len() > 100, "{}", all.len());
+    let replacements = [
+        serde_json::json!(null),
+        serde_json::json!(true),
+        serde_json::json!(-1),
+        serde_json::json!("x"),
+        serde_json::json!([]),
+        serde_json::json!({}),
+    ];
+    for pointer in &all {
+        for r in &replacements {
+            let mut damaged = doc.clone();
+            *damaged.pointer_mut(pointer).expect("pointer") = r.clone();
+            if let Err(e) = generate(&damaged.to_string(), &options()) {
+                assert!(
+                    e.to_string().starts_with("tiny.json: "),
+                    "{pointer} = {r}: {e}"
+                );
+            }
+        }
+    }
+}
+
 /// A REST-JSON operation with URI, query, header and body members.
 fn tiny_rest() -> String {
     serde_json::json!({
@@ -308,7 +454,7 @@ fn seed_operations_are_all_in_the_documents() {
         "cognito-sync.openapi.json",
     ] {
         let text = std::fs::read_to_string(root.join(file)).expect("spec document exists");
-        let json = json::parse(&text).expect("json");
+        let json: serde_json::Value = serde_json::from_str(&text).expect("json");
         let svc = Service::from_openapi(&json).expect("reads");
         known.extend(svc.operations.into_iter().map(|o| o.name));
     }
