@@ -171,10 +171,39 @@ impl ErrorMetadata {
     }
 }
 
+/// The most characters of a server-supplied text (an error code or message) that `Display` shows.
+pub(crate) const DISPLAY_CHARS: usize = 512;
+
+/// `text` made safe for one log line: control characters (newlines, escapes, NUL) escaped, and cut to
+/// `max` characters with a trailing `…`. What a hostile or echoing server sends can then neither flood a
+/// log nor forge a line of it.
+pub(crate) fn clip_for_display(text: &str, max: usize) -> String {
+    let mut out = String::with_capacity(text.len().min(max + 8));
+    for (n, c) in text.chars().enumerate() {
+        if n == max {
+            out.push('…');
+            break;
+        }
+        if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}' | '\u{202e}') {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 impl fmt::Display for ErrorMetadata {
-    /// `Code: message`, or what of it is known; `(after N attempts)` when the call was retried.
+    /// `Code: message`, or what of it is known; `(after N attempts)` when the call was retried. The code
+    /// and the message come from the server: they are clipped to 512 characters, with control characters
+    /// escaped ([`message`](Self::message) has the whole text).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match (&self.code, &self.message, self.status) {
+        let code = self.code.as_deref().map(|c| clip_for_display(c, 128));
+        let message = self
+            .message
+            .as_deref()
+            .map(|m| clip_for_display(m, DISPLAY_CHARS));
+        match (&code, &message, self.status) {
             (Some(c), Some(m), _) => write!(f, "{c}: {m}"),
             (Some(c), None, _) => f.write_str(c),
             (None, Some(m), Some(s)) => write!(f, "HTTP {s}: {m}"),
@@ -364,7 +393,11 @@ impl std::error::Error for TransportError {
 
 /// A response this SDK cannot read.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("{operation}: unreadable response{}: {message}", status_note(&.meta.status))]
+#[error(
+    "{operation}: unreadable response{}: {}",
+    status_note(&.meta.status),
+    clip_for_display(.message, DISPLAY_CHARS)
+)]
 pub struct ResponseError {
     pub(crate) operation: &'static str,
     pub(crate) message: String,
@@ -597,6 +630,30 @@ pub(crate) trait Exception: Sized {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn server_text_is_clipped_and_escaped_in_display() {
+        let mut meta = ErrorMetadata::new(
+            "UserNotFoundException",
+            format!("line one\nFAKE: injected\r\x1b[31m{}", "x".repeat(10_000)),
+        );
+        meta.status = Some(400);
+        let shown = meta.to_string();
+        assert!(
+            !shown.contains('\n') && !shown.contains('\r') && !shown.contains('\x1b'),
+            "{shown}"
+        );
+        assert!(
+            shown.starts_with("UserNotFoundException: line one\\nFAKE: injected\\r\\u{1b}[31m"),
+            "{shown}"
+        );
+        assert!(shown.chars().count() < 700, "{}", shown.len());
+        assert!(shown.ends_with('…'));
+        // The whole message stays available.
+        assert_eq!(meta.message().map(str::len), Some(10_000 + 29));
+        let meta = ErrorMetadata::new("A\nB".repeat(100), "m");
+        assert!(meta.to_string().chars().count() < 200);
+    }
 
     fn headers(pairs: &[(&str, &str)]) -> http::HeaderMap {
         let mut h = http::HeaderMap::new();

@@ -40,13 +40,34 @@ pub trait Operation: Send + Sync + Sized + 'static {
 }
 
 /// The parts of an HTTP request that depend on the operation.
-#[derive(Clone, Debug)]
+///
+/// `Debug` shows the method, the path and the header names only: the body (passwords, `SECRET_HASH`,
+/// tokens, client secrets) and header values (REST-JSON members) never appear.
+#[derive(Clone)]
 pub struct Request {
     pub(crate) method: &'static str,
     /// Path and query, percent-encoded, starting with `/`.
     pub(crate) path_and_query: String,
     pub(crate) headers: Vec<(&'static str, String)>,
     pub(crate) body: Vec<u8>,
+}
+
+impl std::fmt::Debug for Request {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let headers: Vec<&str> = self.headers.iter().map(|(name, _)| *name).collect();
+        f.debug_struct("Request")
+            .field("method", &self.method)
+            .field(
+                "path",
+                &self.path_and_query.split('?').next().unwrap_or_default(),
+            )
+            .field("header_names", &headers)
+            .field(
+                "body",
+                &format_args!("<{} bytes, redacted>", self.body.len()),
+            )
+            .finish()
+    }
 }
 
 impl Request {
@@ -208,6 +229,36 @@ mod tests {
         );
         assert!(r.body.is_empty());
         assert!(r.headers.is_empty());
+    }
+
+    #[test]
+    fn debug_never_shows_the_body_or_header_values() {
+        #[derive(serde::Serialize)]
+        struct Secret {
+            #[serde(rename = "PASSWORD")]
+            password: &'static str,
+        }
+        let r = Request::json(
+            "Svc.Op",
+            &Secret {
+                password: "hunter2-canary",
+            },
+        )
+        .expect("json");
+        let shown = format!("{r:?}");
+        assert!(!shown.contains("hunter2-canary"), "{shown}");
+        assert!(
+            shown.contains("x-amz-target") && shown.contains("bytes, redacted"),
+            "{shown}"
+        );
+        let r = Request::rest("GET", "/a/{Id}")
+            .label("Id", "Id", Some("x"))
+            .query("token", Some("query-canary"))
+            .header("x-amz-client-context", Some("header-canary"))
+            .build()
+            .expect("rest");
+        let shown = format!("{r:?}");
+        assert!(!shown.contains("canary"), "{shown}");
     }
 
     #[test]

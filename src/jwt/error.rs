@@ -215,10 +215,7 @@ const CLIP_CHARS: usize = 128;
 
 /// `value`, cut to [`CLIP_CHARS`] characters (with `…` when cut).
 pub(crate) fn clip(value: &str) -> String {
-    match value.char_indices().nth(CLIP_CHARS) {
-        Some((at, _)) => format!("{}…", &value[..at]),
-        None => value.to_owned(),
-    }
+    crate::error::clip_for_display(value, CLIP_CHARS)
 }
 
 impl fmt::Display for TokenUse {

@@ -153,8 +153,12 @@ impl KeySet {
     /// Parses a JWKS document. Keys without a `kid` are ignored; keys that cannot verify RS256
     /// are kept as unusable, so that a token naming one gets a precise error.
     pub(crate) fn parse(body: &[u8]) -> Result<KeySet, String> {
-        let document: JwksDocument = serde_json::from_slice(body)
-            .map_err(|e| format!("the body is not a JWKS (a JSON object with `keys`): {e}"))?;
+        let document: JwksDocument = serde_json::from_slice(body).map_err(|e| {
+            format!(
+                "the body is not a JWKS (a JSON object with `keys`): {}",
+                crate::error::clip_for_display(&e.to_string(), 200)
+            )
+        })?;
         let mut keys = HashMap::new();
         for value in document.keys {
             // A key that is not even an object with string members is unusable, not fatal.
