@@ -17,7 +17,7 @@ use crate::error::{
 };
 use crate::fluent::FluentBuilder;
 use crate::operation::{Operation, Request};
-use crate::retry::{RetryDecision, RetryState};
+use crate::retry::{AttemptOutcome, RetryDecision, RetryState};
 use crate::Error;
 
 /// Protocol facts of a service, one static per generated service module.
@@ -193,9 +193,10 @@ impl Handle {
         })?;
         let url = format!("{}{}", endpoint.url, request.path_and_query);
         let timeouts = inner.config.timeouts();
-        let mut retry = RetryState::new(inner.config.retry(), operation);
+        let mut retry = RetryState::new(inner.config.retry());
         loop {
-            trace.attempt(retry.attempts() + 1);
+            retry.before_attempt().await;
+            trace.attempt(retry.attempts());
             let attempt = self.attempt(http, operation, signed, request, &url, &endpoint);
             let result = match tokio::time::timeout(timeouts.attempt, attempt).await {
                 Ok(r) => r,
@@ -207,7 +208,15 @@ impl Handle {
                 })),
             };
             trace.result(&result);
-            match retry.decide(&result) {
+            let outcome = match &result {
+                Ok(r) if (200..300).contains(&r.status) => AttemptOutcome::Success,
+                Ok(r) => AttemptOutcome::from_response(
+                    r.status,
+                    decode_metadata(r.status, &r.headers, &r.body).code(),
+                ),
+                Err(e) => AttemptOutcome::from_error(e),
+            };
+            match retry.after_attempt(outcome) {
                 RetryDecision::Done => return with_attempts(result, retry.attempts()),
                 RetryDecision::RetryAfter(delay) => {
                     trace.retry(retry.attempts(), delay);
