@@ -32,7 +32,9 @@
 //! smithy-rs's `token_bucket.rs` (`DEFAULT_CAPACITY`, `DEFAULT_RETRY_COST`, `DEFAULT_RETRY_TIMEOUT_COST`,
 //! `PERMIT_REGENERATION_AMOUNT`; the permit of an earlier retry is forgotten when a later one replaces it)
 //! and of botocore's `RetryQuotaChecker` in its 2.0 behaviour. Like botocore, only timeouts cost 10:
-//! smithy-rs charges 10 for every error it calls transient (5xx statuses and I/O errors included).
+//! smithy-rs charges 10 for every error it calls transient (5xx statuses and I/O errors included). AWS's
+//! retry behavior 2.1 changes these counts (14 per retry, 5 per throttling retry, timeouts no longer
+//! special); this SDK keeps the 2.0 counts.
 //!
 //! # Adaptive mode
 //! On top of standard mode, a client-side rate limiter shared by every client of the configuration, as
@@ -40,8 +42,10 @@
 //! responses (in half-second buckets, smoothed with a factor of 0.8); a throttling response cuts the
 //! allowed rate to 0.7 × the rate measured (CUBIC's β), other responses let it grow back along the cubic
 //! curve `0.4 × (t − K)³ + W_max`, never above twice the measured rate and never below 0.5 request/s. Every
-//! attempt takes one token from the limiter's bucket first, waiting for it when the bucket is empty. The
-//! limiter does nothing until the first throttling response.
+//! attempt takes one token from the limiter's bucket first, waiting for it when the bucket is empty, and a
+//! retry still sleeps its backoff, as in botocore (smithy-rs charges a retry 5 or 10 limiter tokens and
+//! sleeps the limiter's delay instead of the backoff when there is one). The limiter does nothing until
+//! the first throttling response.
 //!
 //! # From the environment
 //! [`Config::from_env`](crate::Config::from_env) reads `AWS_RETRY_MODE` (`standard`, `adaptive`, or
