@@ -23,7 +23,7 @@ use crate::error::{
     ServiceError, TimeoutError, TimeoutKind, TransportError,
 };
 use crate::operation::{Operation, Request};
-use crate::retry::{RetryDecision, RetryState};
+use crate::retry::{AttemptOutcome, RetryDecision, RetryState};
 use crate::transport::{HttpError, HttpErrorKind, SharedTransport};
 use crate::Error;
 
@@ -197,10 +197,12 @@ impl Handle {
         let transport = inner.config.transport().map_err(Error::Config)?;
         let url = format!("{}{}", endpoint.url, request.path_and_query);
         let timeouts = inner.config.timeouts();
-        let mut retry = RetryState::new(inner.config.retry(), operation);
+        let mut retry = RetryState::new(inner.config.retry());
         let invocation_id = invocation_id();
         let mut skew_corrected = false;
         loop {
+            // Adaptive mode: waits here for the client-side rate limiter.
+            retry.before_attempt().await;
             let number = trace.next_attempt();
             let call = Call {
                 operation,
@@ -210,7 +212,7 @@ impl Handle {
                 endpoint: &endpoint,
                 invocation_id: &invocation_id,
                 attempt: number,
-                max_attempts: inner.config.retry().max_attempts(),
+                max_attempts: retry.max_attempts() + u32::from(skew_corrected),
             };
             let attempt = self.attempt(transport, &call);
             let result = match tokio::time::timeout(timeouts.attempt, attempt).await {
@@ -226,17 +228,25 @@ impl Handle {
             if signed && !skew_corrected {
                 if let Ok(raw) = &result {
                     if self.correct_skew(raw) {
-                        // Signed again with the server's time; not counted against the retries.
+                        // Signed again with the server's time, at once: not a retry of the quota's.
                         skew_corrected = true;
                         trace.skew_corrected(self.inner.skew.load(Ordering::Relaxed));
                         continue;
                     }
                 }
             }
-            match retry.decide(&result) {
-                RetryDecision::Done => return with_attempts(result, trace.attempts()),
+            let outcome = match &result {
+                Ok(r) if (200..300).contains(&r.status) => AttemptOutcome::Success,
+                Ok(r) => AttemptOutcome::from_response(
+                    r.status,
+                    decode_metadata(r.status, &r.headers, &r.body).code(),
+                ),
+                Err(e) => AttemptOutcome::from_error(e),
+            };
+            match retry.after_attempt(outcome) {
+                RetryDecision::Done => return with_attempts(result, retry.attempts()),
                 RetryDecision::RetryAfter(delay) => {
-                    trace.retry(retry.attempts(), delay);
+                    trace.retry(trace.attempts(), delay);
                     tokio::time::sleep(delay).await;
                 }
             }

@@ -70,6 +70,32 @@ pub(crate) fn load(env: EnvLookup<'_>) -> Result<ConfigBuilder, ConfigError> {
     };
     builder = builder.use_fips(use_fips);
 
+    // ---- Retries (see `crate::retry`) -------------------------------------------------------------
+    // `AWS_RETRY_MODE` / `retry_mode` and `AWS_MAX_ATTEMPTS` / `max_attempts`, each setting on its own:
+    // the environment wins over the profile.
+    let retry_mode = match var("AWS_RETRY_MODE") {
+        Some(value) => Some(crate::retry::parse_retry_mode(&value, "AWS_RETRY_MODE")?),
+        None => profile
+            .get("retry_mode")
+            .map(|value| crate::retry::parse_retry_mode(value, &setting("retry_mode")))
+            .transpose()?,
+    };
+    let max_attempts = match var("AWS_MAX_ATTEMPTS") {
+        Some(value) => Some(crate::retry::parse_max_attempts(
+            &value,
+            "AWS_MAX_ATTEMPTS",
+        )?),
+        None => profile
+            .get("max_attempts")
+            .map(|value| crate::retry::parse_max_attempts(value, &setting("max_attempts")))
+            .transpose()?,
+    };
+    builder = builder.retry(crate::retry::RetryConfig::from_settings(
+        retry_mode,
+        max_attempts,
+    ));
+    // ---- end of retries ---------------------------------------------------------------------------
+
     // Endpoints. Precedence: AWS_ENDPOINT_URL_<SERVICE>, AWS_ENDPOINT_URL, the profile's `[services]`
     // entry for the service, the profile's `endpoint_url`.
     let ignore_endpoints = match var("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS") {

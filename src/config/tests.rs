@@ -639,3 +639,162 @@ fn error_is_send_sync_static() {
     check_config::<Config>();
     check_config::<ConfigBuilder>();
 }
+
+// ---- Retry settings ---------------------------------------------------------------------------------
+
+const RETRY_CONFIG: &str = "\
+[default]
+region = us-east-1
+
+[profile tuned]
+retry_mode = adaptive
+max_attempts = 7
+
+[profile old]
+retry_mode = legacy
+
+[profile badmode]
+retry_mode = aggressive
+
+[profile badattempts]
+max_attempts = 0
+";
+
+fn home_with_retry_profiles() -> TempDir {
+    let home = TempDir::new();
+    home.write(".aws/config", RETRY_CONFIG);
+    home
+}
+
+/// The retry mode and maximum attempts of a loaded configuration.
+fn retry_of(config: Config) -> (crate::retry::RetryMode, u32) {
+    (config.retry().mode(), config.retry().max_attempts())
+}
+
+#[test]
+fn retry_settings_default_to_standard_with_3_attempts() {
+    use crate::retry::RetryMode;
+    assert_eq!(retry_of(load(&[]).unwrap()), (RetryMode::Standard, 3));
+    let home = home_with_retry_profiles();
+    assert_eq!(
+        retry_of(load_home(&home, &[]).unwrap()),
+        (RetryMode::Standard, 3)
+    );
+}
+
+#[test]
+fn retry_settings_from_environment() {
+    use crate::retry::RetryMode;
+    for (vars, expected) in [
+        (
+            &[("AWS_RETRY_MODE", "adaptive")][..],
+            (RetryMode::Adaptive, 3),
+        ),
+        (&[("AWS_RETRY_MODE", "STANDARD")], (RetryMode::Standard, 3)),
+        // `legacy` is taken as standard mode.
+        (&[("AWS_RETRY_MODE", "legacy")], (RetryMode::Standard, 3)),
+        (&[("AWS_MAX_ATTEMPTS", "5")], (RetryMode::Standard, 5)),
+        (
+            &[("AWS_MAX_ATTEMPTS", "1"), ("AWS_RETRY_MODE", "adaptive")],
+            (RetryMode::Adaptive, 1),
+        ),
+        // Empty counts as unset.
+        (
+            &[("AWS_MAX_ATTEMPTS", ""), ("AWS_RETRY_MODE", " ")],
+            (RetryMode::Standard, 3),
+        ),
+    ] {
+        assert_eq!(retry_of(load(vars).unwrap()), expected, "{vars:?}");
+    }
+}
+
+#[test]
+fn retry_settings_from_profile_and_environment_wins() {
+    use crate::retry::RetryMode;
+    let home = home_with_retry_profiles();
+    let profile = |name: &'static str, more: &[(&'static str, &'static str)]| {
+        let mut vars = vec![("AWS_PROFILE", name)];
+        vars.extend_from_slice(more);
+        load_home(&home, &vars)
+    };
+    assert_eq!(
+        retry_of(profile("tuned", &[]).unwrap()),
+        (RetryMode::Adaptive, 7)
+    );
+    assert_eq!(
+        retry_of(profile("old", &[]).unwrap()),
+        (RetryMode::Standard, 3)
+    );
+    // Each setting on its own: the environment's wins, the profile's other setting stays.
+    assert_eq!(
+        retry_of(profile("tuned", &[("AWS_MAX_ATTEMPTS", "2")]).unwrap()),
+        (RetryMode::Adaptive, 2)
+    );
+    assert_eq!(
+        retry_of(profile("tuned", &[("AWS_RETRY_MODE", "standard")]).unwrap()),
+        (RetryMode::Standard, 7)
+    );
+    // A valid environment value hides an invalid profile value.
+    assert_eq!(
+        retry_of(profile("badmode", &[("AWS_RETRY_MODE", "standard")]).unwrap()),
+        (RetryMode::Standard, 3)
+    );
+    assert_eq!(
+        retry_of(profile("badattempts", &[("AWS_MAX_ATTEMPTS", "4")]).unwrap()),
+        (RetryMode::Standard, 4)
+    );
+}
+
+#[test]
+fn invalid_retry_settings_are_errors() {
+    for (name, value) in [
+        ("AWS_RETRY_MODE", "aggressive"),
+        ("AWS_RETRY_MODE", "standard adaptive"),
+        ("AWS_MAX_ATTEMPTS", "0"),
+        ("AWS_MAX_ATTEMPTS", "-3"),
+        ("AWS_MAX_ATTEMPTS", "three"),
+        ("AWS_MAX_ATTEMPTS", "2.5"),
+        ("AWS_MAX_ATTEMPTS", "4294967296"),
+    ] {
+        let err = load(&[(name, value)]).unwrap_err();
+        assert!(
+            matches!(&err, ConfigError::InvalidValue { setting, value: v, .. } if setting == name && v == value),
+            "{name}={value}: {err:?}"
+        );
+        assert!(err.to_string().contains(name), "{err}");
+    }
+    let home = home_with_retry_profiles();
+    for (profile, key, value) in [
+        ("badmode", "retry_mode", "aggressive"),
+        ("badattempts", "max_attempts", "0"),
+    ] {
+        let err = load_home(&home, &[("AWS_PROFILE", profile)]).unwrap_err();
+        let expected = format!("`{key}` in profile `{profile}`");
+        assert!(
+            matches!(&err, ConfigError::InvalidValue { setting, value: v, .. } if *setting == expected && v == value),
+            "{profile}: {err:?}"
+        );
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn configurations_share_their_retry_quota_with_their_clones() {
+    use crate::retry::{AttemptOutcome, RetryKind, RetryState};
+    // The quota is behind an Arc: a retry made through a clone of a loaded configuration, or through a
+    // configuration rebuilt from it, draws from the same bucket.
+    let config = load(&[("AWS_RETRY_MODE", "adaptive")]).unwrap();
+    for other in [
+        config.clone(),
+        config.to_builder().region("eu-west-1").build(),
+    ] {
+        let mut call = RetryState::new(other.retry());
+        call.before_attempt().await;
+        call.after_attempt(AttemptOutcome::Retryable(RetryKind::Throttling));
+    }
+    let debug = format!("{:?}", config.retry());
+    assert!(debug.contains("quota_available: Some(490)"), "{debug}");
+    // A configuration loaded anew has its own.
+    let fresh = format!("{:?}", load(&[]).unwrap().retry());
+    assert!(fresh.contains("quota_available: Some(500)"), "{fresh}");
+}
+// ---- end of retry settings --------------------------------------------------------------------------
