@@ -45,12 +45,9 @@ fn run() -> Result<(), String> {
         let options = cognito_codegen::Options {
             service_id: (*id).to_owned(),
             source: format!("spec/{file}"),
-            // AWS session tokens are credentials, though botocore does not mark them sensitive.
-            extra_sensitive: if *id == "CognitoIdentity" {
-                vec!["SessionTokenString".to_owned()]
-            } else {
-                Vec::new()
-            },
+            // Secrets the model does not mark (an IdP's client secret, session tokens, …): the crate's
+            // own list, each entry with its reason, in codegen/src/sensitive.rs.
+            extra_sensitive: cognito_codegen::sensitive::extra_sensitive(id),
         };
         let (service, code) =
             cognito_codegen::generate(&text, &options).map_err(|e| e.to_string())?;
@@ -59,6 +56,13 @@ fn run() -> Result<(), String> {
             generated.extend(names);
             std::fs::write(out.join(out_file), code)
                 .map_err(|e| format!("writing {out_file}: {e}"))?;
+            // The model-driven redaction test (tests/redaction_model.rs) of this service.
+            let module = format!("cognito::{}", feature.to_lowercase());
+            let tests = cognito_codegen::emit::redaction::tests(&service, &module)
+                .map_err(|e| e.to_string())?;
+            let test_file = format!("redaction_{}.rs", feature.to_lowercase());
+            std::fs::write(out.join(&test_file), tests)
+                .map_err(|e| format!("writing {test_file}: {e}"))?;
         } else {
             skipped
                 .extend(names.map(|n| (n, format!("feature `{}` is off", feature.to_lowercase()))));

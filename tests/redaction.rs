@@ -120,3 +120,44 @@ fn identity_pool_credentials_redact_secret_key_and_session_token() {
         "{debug}"
     );
 }
+
+/// The crate's own list (codegen/src/sensitive.rs): secrets AWS's model does not mark.
+#[test]
+fn secrets_the_model_does_not_mark_are_redacted_too() {
+    use cognito::idp::operation::{ConfirmSignUpInput, DescribeIdentityProviderOutput};
+    use cognito::idp::types::IdentityProviderType;
+    let details = [
+        ("client_id".to_owned(), "my-client".to_owned()),
+        ("client_secret".to_owned(), "idp-client-secret".to_owned()),
+    ]
+    .into_iter()
+    .collect();
+    let output = DescribeIdentityProviderOutput {
+        identity_provider: Some(IdentityProviderType {
+            provider_name: Some("Google".into()),
+            provider_details: Some(details),
+            ..Default::default()
+        }),
+    };
+    let debug = format!("{output:?}");
+    assert!(!debug.contains("idp-client-secret"), "{debug}");
+    assert!(debug.contains("Google"), "{debug}");
+
+    let input = ConfirmSignUpInput {
+        confirmation_code: Some("123456-code".into()),
+        ..Default::default()
+    };
+    assert!(!format!("{input:?}").contains("123456-code"));
+
+    let output = cognito::identity::operation::GetCredentialsForIdentityOutput {
+        credentials: Some(cognito::identity::types::Credentials {
+            access_key_id: Some("ASIAEXAMPLE".into()),
+            session_token: Some("session-token-secret".into()),
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
+    let debug = format!("{output:?}");
+    assert!(!debug.contains("session-token-secret"), "{debug}");
+    assert!(debug.contains("ASIAEXAMPLE"), "{debug}");
+}

@@ -13,6 +13,7 @@ pub mod emit;
 pub mod model;
 pub mod names;
 pub mod seeds;
+pub mod sensitive;
 pub mod writer;
 
 pub use emit::Options;

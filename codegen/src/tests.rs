@@ -471,3 +471,31 @@ fn seed_operations_are_all_in_the_documents() {
     // 77 names in the Swagger seeds plus those only the damaged user-pools document names.
     assert!(total.len() >= 77, "{}", total.len());
 }
+
+#[test]
+fn redaction_tests_cover_sensitive_members_and_the_extra_list() {
+    let (svc, _) = generate(&tiny(), &options()).expect("generates");
+    let tests = crate::emit::redaction::tests(&svc, "cognito::tiny").expect("tests");
+    let canary = crate::emit::redaction::CANARY;
+    // Every emitted test builds a value with the canary, checks its Debug, and for inputs the request's.
+    assert!(tests.contains("#[test]"), "{tests}");
+    assert!(tests.contains(canary), "{tests}");
+    assert!(tests.contains("assert_redacted("), "{tests}");
+    assert!(
+        tests.contains("cognito::operation::Operation::request(&value)"),
+        "{tests}"
+    );
+    let before = tests.matches("#[test]").count();
+    // A shape added to the extra list makes more values secret: at least as many tests, more canaries.
+    let mut extra = options();
+    extra.extra_sensitive = vec!["TagMap".to_owned()];
+    let (svc, _) = generate(&tiny(), &extra).expect("generates");
+    let more = crate::emit::redaction::tests(&svc, "cognito::tiny").expect("tests");
+    assert!(more.matches("#[test]").count() >= before);
+    assert!(
+        more.matches(canary).count() > tests.matches(canary).count(),
+        "{more}"
+    );
+    // Not a secret: plain text members get an ordinary value, numbers and enums none.
+    assert!(tests.contains("\"visible\".to_owned()"), "{tests}");
+}

@@ -8,6 +8,7 @@
 pub mod client;
 pub mod errors;
 pub mod operations;
+pub mod redaction;
 pub mod resolve;
 pub mod types;
 
