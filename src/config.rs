@@ -111,6 +111,9 @@ impl Config {
     ///   profile's `services` section and its `endpoint_url`. `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true`
     ///   (or the profile's `ignore_configured_endpoint_urls`) turns all of them off.
     /// - FIPS: `AWS_USE_FIPS_ENDPOINT`, else the profile's `use_fips_endpoint`.
+    /// - Retries: `AWS_RETRY_MODE` (`standard`, `adaptive`; `legacy` reads as `standard`) and
+    ///   `AWS_MAX_ATTEMPTS`, else the profile's `retry_mode` and `max_attempts` (see [`crate::retry`]).
+    /// - The app name in the user agent: `AWS_SDK_UA_APP_ID`, else the profile's `sdk_ua_app_id`.
     ///
     /// Missing files are not an error.
     ///
