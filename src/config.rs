@@ -21,8 +21,10 @@ use std::fmt;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use aws_credential_types::provider::{ProvideCredentials, SharedCredentialsProvider};
+use aws_credential_types::provider::ProvideCredentials;
 use aws_credential_types::Credentials;
+
+use crate::credentials::CredentialsCache;
 
 use crate::endpoint::ServiceId;
 use crate::retry::RetryConfig;
@@ -43,7 +45,7 @@ struct Settings {
     endpoint_url: Option<String>,
     service_endpoint_urls: Vec<(ServiceId, String)>,
     use_fips: bool,
-    credentials_provider: Option<SharedCredentialsProvider>,
+    credentials_provider: Option<CredentialsCache>,
     timeouts: Timeouts,
     retry: RetryConfig,
     max_response_bytes: Option<usize>,
@@ -153,7 +155,10 @@ impl Config {
     }
 
     /// The credentials provider, if any: without one, requests are sent unsigned.
-    pub fn credentials_provider(&self) -> Option<&SharedCredentialsProvider> {
+    ///
+    /// It is always a [`CredentialsCache`], whatever provider was configured: calling it for every signed
+    /// request is cheap, and the configured provider is called once per expiry window.
+    pub fn credentials_provider(&self) -> Option<&CredentialsCache> {
         self.inner.credentials_provider.as_ref()
     }
 
@@ -232,8 +237,13 @@ impl ConfigBuilder {
     }
 
     /// Signs requests with credentials from `provider` (any provider from the AWS ecosystem).
+    ///
+    /// The provider is put behind a [`CredentialsCache`] (unless it is one already): it is called once
+    /// per expiry window of its credentials, however many calls run at once. This crate's
+    /// `cognito::identity::credentials::IdentityPoolCredentialsProvider` (feature `identity`), which caches
+    /// by itself, is called directly, so that changing its logins takes effect at once.
     pub fn credentials_provider(mut self, provider: impl ProvideCredentials + 'static) -> Self {
-        self.settings.credentials_provider = Some(SharedCredentialsProvider::new(provider));
+        self.settings.credentials_provider = Some(CredentialsCache::new(provider));
         self
     }
 
