@@ -110,6 +110,20 @@ impl Config {
     ///
     /// Missing files are not an error.
     ///
+    /// # Credentials the crate does not resolve by itself
+    ///
+    /// Without the crate's `aws-config` feature, only static keys are read. When there are none and the
+    /// configuration asks for credentials of another kind — a profile with `role_arn` (`source_profile`,
+    /// `credential_source`), `credential_process`, `sso_session` or `sso_start_url`, or
+    /// `web_identity_token_file`; or the variables `AWS_WEB_IDENTITY_TOKEN_FILE`,
+    /// `AWS_CONTAINER_CREDENTIALS_RELATIVE_URI` or `AWS_CONTAINER_CREDENTIALS_FULL_URI` — loading still
+    /// succeeds, so that unsigned operations work, and the configuration gets a credentials provider that
+    /// fails every time with an [`UnsupportedCredentialSource`](crate::credentials::UnsupportedCredentialSource)
+    /// naming that kind and the feature. A signed call then ends with
+    /// [`Error::Credentials`](crate::Error::Credentials) carrying that message, before anything is sent,
+    /// instead of a generic "no credentials". Static keys, in the environment or in the profile, still win
+    /// over all of these.
+    ///
     /// # Errors
     /// A profile named by `AWS_PROFILE` that neither file defines, an access key without its secret
     /// (or the reverse), an invalid region, endpoint URL or boolean setting, and a shared file that

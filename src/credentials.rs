@@ -1,5 +1,5 @@
 //! AWS credentials for signing: the cache every credentials provider of a [`Config`](crate::Config)
-//! goes through.
+//! goes through, and the error for credential sources this build cannot resolve.
 //!
 //! [`CredentialsCache`] wraps any [`ProvideCredentials`]. The credentials it gets are kept until shortly
 //! before they expire ([`REFRESH_BEFORE_EXPIRY`], less for short-lived ones) or, without an expiry,
@@ -329,6 +329,91 @@ impl fmt::Debug for CredentialsCache {
             }
         }
         out.finish()
+    }
+}
+
+/// A way of getting credentials that the AWS tools support and this build of the crate does not.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CredentialSourceKind {
+    /// Assuming an IAM role (`role_arn` with `source_profile` or `credential_source`).
+    AssumeRole,
+    /// A web identity token exchanged through STS (`web_identity_token_file`,
+    /// `AWS_WEB_IDENTITY_TOKEN_FILE`; EKS IRSA).
+    WebIdentity,
+    /// An external command (`credential_process`).
+    CredentialProcess,
+    /// IAM Identity Center (`sso_session`, `sso_start_url`).
+    Sso,
+    /// The ECS or EKS Pod Identity container endpoint (`AWS_CONTAINER_CREDENTIALS_RELATIVE_URI`,
+    /// `AWS_CONTAINER_CREDENTIALS_FULL_URI`).
+    Container,
+}
+
+impl fmt::Display for CredentialSourceKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            CredentialSourceKind::AssumeRole => "assume-role",
+            CredentialSourceKind::WebIdentity => "web identity (STS AssumeRoleWithWebIdentity)",
+            CredentialSourceKind::CredentialProcess => "credential_process",
+            CredentialSourceKind::Sso => "SSO (IAM Identity Center)",
+            CredentialSourceKind::Container => "container (ECS / EKS Pod Identity)",
+        })
+    }
+}
+
+/// The configuration asks for credentials of a kind that [`Config::from_env_with`](crate::Config::from_env_with)
+/// (and, without the crate's `aws-config` feature, [`Config::from_env`](crate::Config::from_env)) cannot
+/// resolve.
+///
+/// It is what the credentials provider those functions install returns (as the source of a
+/// [`CredentialsError::InvalidConfiguration`]) when a signed call needs credentials.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{origin} asks for {kind} credentials, which {}", HOW_TO_RESOLVE)]
+pub struct UnsupportedCredentialSource {
+    kind: CredentialSourceKind,
+    origin: String,
+}
+
+#[cfg(not(feature = "aws-config"))]
+const HOW_TO_RESOLVE: &str = "this build of the `cognito` crate cannot resolve: enable its \
+     `aws-config` feature (Config::from_env then resolves them through aws-config), or provide static \
+     keys (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or aws_access_key_id and aws_secret_access_key \
+     in the profile)";
+#[cfg(feature = "aws-config")]
+const HOW_TO_RESOLVE: &str = "Config::from_env_with does not resolve: use Config::from_env, which \
+     resolves them through aws-config (the `aws-config` feature is on)";
+
+impl UnsupportedCredentialSource {
+    pub(crate) fn new(kind: CredentialSourceKind, origin: String) -> Self {
+        UnsupportedCredentialSource { kind, origin }
+    }
+
+    /// The kind of credentials asked for.
+    pub fn kind(&self) -> CredentialSourceKind {
+        self.kind
+    }
+
+    /// Where they are asked for: the profile and its keys, or the environment variable.
+    pub fn origin(&self) -> &str {
+        &self.origin
+    }
+}
+
+/// A provider that always fails with an [`UnsupportedCredentialSource`]: it stands for credentials the
+/// configuration asks for and this build cannot get, so that unsigned calls still work and signed ones
+/// say why they cannot be signed.
+#[derive(Clone, Debug)]
+pub(crate) struct UnsupportedCredentialsProvider(pub(crate) UnsupportedCredentialSource);
+
+impl ProvideCredentials for UnsupportedCredentialsProvider {
+    fn provide_credentials<'a>(&'a self) -> future::ProvideCredentials<'a>
+    where
+        Self: 'a,
+    {
+        future::ProvideCredentials::ready(Err(CredentialsError::invalid_configuration(
+            self.0.clone(),
+        )))
     }
 }
 

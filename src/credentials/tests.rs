@@ -392,8 +392,34 @@ async fn a_user_provider_given_to_the_config_is_cached() {
     assert_eq!(calls.load(Ordering::SeqCst), 1);
 }
 
+#[tokio::test]
+async fn unsupported_source_fails_with_its_message() {
+    let source = UnsupportedCredentialSource::new(
+        CredentialSourceKind::AssumeRole,
+        "AWS profile `dev` (`role_arn`, `source_profile`)".to_owned(),
+    );
+    let cache = CredentialsCache::new(UnsupportedCredentialsProvider(source.clone()));
+    for _ in 0..2 {
+        let err = cache.provide_credentials().await.expect_err("fails");
+        assert!(
+            matches!(err, CredentialsError::InvalidConfiguration(_)),
+            "{err:?}"
+        );
+        let inner = std::error::Error::source(&err)
+            .and_then(|s| s.downcast_ref::<UnsupportedCredentialSource>())
+            .expect("the source");
+        assert_eq!(inner, &source);
+        assert_eq!(inner.kind(), CredentialSourceKind::AssumeRole);
+        let text = inner.to_string();
+        assert!(text.contains("assume-role"), "{text}");
+        assert!(text.contains("`aws-config`"), "{text}");
+        assert!(text.contains("profile `dev`"), "{text}");
+    }
+}
+
 #[test]
 fn types_are_send_sync() {
     fn check<T: Send + Sync + Clone + fmt::Debug + 'static>() {}
     check::<CredentialsCache>();
+    check::<UnsupportedCredentialSource>();
 }
