@@ -16,6 +16,8 @@
 
 mod env;
 mod profile;
+#[cfg(feature = "aws-config")]
+mod sdk;
 
 use std::fmt;
 use std::path::PathBuf;
@@ -124,18 +126,34 @@ impl Config {
     /// instead of a generic "no credentials". Static keys, in the environment or in the profile, still win
     /// over all of these.
     ///
+    /// With the `aws-config` feature, the credentials come from aws-config's default chain instead:
+    /// the environment, the profile (static keys, assume-role with `source_profile` or
+    /// `credential_source`, `credential_process`, SSO sessions, web identity), web identity from the
+    /// environment (EKS IRSA), the ECS and EKS Pod Identity container endpoints, and EC2 instance metadata
+    /// (IMDSv2). The configuration then always has a provider (the chain), which fails at signing time when
+    /// no step yields credentials. The region is read as above, and only when that finds none does
+    /// aws-config's region chain (which adds instance metadata) supply it: off EC2, set
+    /// `AWS_EC2_METADATA_DISABLED=true` to skip the instance-metadata steps. Endpoints, FIPS and the checks
+    /// of the settings stay as described above; the provider is behind a [`CredentialsCache`], so each
+    /// source is asked once per expiry window of its credentials.
+    ///
     /// # Errors
     /// A profile named by `AWS_PROFILE` that neither file defines, an access key without its secret
     /// (or the reverse), an invalid region, endpoint URL or boolean setting, and a shared file that
     /// exists but cannot be read.
     pub async fn from_env() -> Result<Config, ConfigError> {
-        Config::from_env_with(&|name| std::env::var(name).ok())
+        let builder = env::load(&|name| std::env::var(name).ok())?;
+        #[cfg(feature = "aws-config")]
+        let builder = sdk::with_default_chains(builder).await?;
+        Ok(builder.build())
     }
 
     /// [`Config::from_env`] with the environment given as a lookup function, e.g. a map in tests.
     ///
     /// The shared files are still read from disk, at the paths that `lookup` yields. Variables with empty
-    /// values count as unset.
+    /// values count as unset. This never consults aws-config, even with the `aws-config` feature: only
+    /// static keys are read, and credentials of other kinds get the failing provider described for
+    /// [`Config::from_env`].
     ///
     /// # Errors
     /// As for [`Config::from_env`].

@@ -18,7 +18,10 @@
 //! model names for it, plus `Unhandled`.
 //!
 //! Cargo features: `idp`, `identity` and `sync` (the services), `srp` (SRP sign-in), `jwt` (token
-//! verification), `tracing`, `rustls` (default) or `native-tls` (TLS).
+//! verification), `tracing`, `rustls` (default) or `native-tls` (TLS), `aws-config` (credentials and
+//! region from aws-config's default chains in [`Config::from_env`]: assume-role, SSO,
+//! `credential_process`, web identity, container credentials, instance metadata; and
+//! `Config::from_sdk_config`).
 
 #![warn(missing_docs)]
 // The runtime serves every service; a build with only some of them leaves parts of it unused.

@@ -625,6 +625,9 @@ async fn builder_settings() {
     assert!(!default.use_fips());
 }
 
+// With `aws-config`, `from_env` may ask instance metadata for the region when the machine's environment
+// has none: that is tested against a stand-in in tests/credential_chain.rs instead.
+#[cfg(not(feature = "aws-config"))]
 #[tokio::test]
 async fn from_env_runs() {
     // The process environment is whatever the machine has: only check that it doesn't panic.
@@ -810,4 +813,126 @@ async fn static_keys_still_win_over_unsupported_sources() {
     // Nothing at all: still no provider.
     let config = load_home(&TempDir::new(), &[]).unwrap();
     assert!(config.credentials_provider().is_none());
+}
+
+#[cfg(feature = "aws-config")]
+mod sdk_config {
+    use std::time::Duration;
+
+    use aws_credential_types::provider::SharedCredentialsProvider;
+    use aws_types::region::Region;
+    use aws_types::sdk_config::{RetryConfig as SdkRetry, TimeoutConfig};
+    use aws_types::service_config::{LoadServiceConfig, ServiceConfigKey};
+    use aws_types::SdkConfig;
+
+    use super::*;
+
+    #[tokio::test]
+    async fn everything_an_sdk_config_sets_is_taken() {
+        let sdk = SdkConfig::builder()
+            .region(Region::new("eu-central-1"))
+            .credentials_provider(SharedCredentialsProvider::new(Credentials::new(
+                "SDK_AKID",
+                "SDK_SECRET",
+                None,
+                None,
+                "sdk",
+            )))
+            .endpoint_url("http://127.0.0.1:4566")
+            .use_fips(true)
+            .timeout_config(
+                TimeoutConfig::builder()
+                    .connect_timeout(Duration::from_secs(2))
+                    .operation_attempt_timeout(Duration::from_secs(7))
+                    .operation_timeout(Duration::from_secs(20))
+                    .build(),
+            )
+            .retry_config(
+                SdkRetry::standard()
+                    .with_max_attempts(5)
+                    .with_initial_backoff(Duration::from_millis(200))
+                    .with_max_backoff(Duration::from_secs(3)),
+            )
+            .build();
+        let config = Config::from_sdk_config(&sdk);
+        assert_eq!(config.region(), Some("eu-central-1"));
+        assert_eq!(config.endpoint_url(), Some("http://127.0.0.1:4566"));
+        assert_eq!(
+            config.endpoint_url_for(ServiceId::CognitoSync),
+            Some("http://127.0.0.1:4566")
+        );
+        assert!(config.use_fips());
+        let timeouts = config.timeouts();
+        assert_eq!(timeouts.connect(), Duration::from_secs(2));
+        assert_eq!(timeouts.attempt(), Duration::from_secs(7));
+        assert_eq!(timeouts.operation(), Some(Duration::from_secs(20)));
+        let retry = config.retry();
+        assert_eq!(retry.max_attempts(), 5);
+        assert_eq!(retry.initial_backoff, Duration::from_millis(200));
+        assert_eq!(retry.max_backoff, Duration::from_secs(3));
+        assert_eq!(
+            credentials(&config).await.unwrap().access_key_id(),
+            "SDK_AKID"
+        );
+        let text = format!("{config:?}");
+        assert!(!text.contains("SDK_SECRET"), "{text}");
+
+        // An empty SdkConfig changes nothing.
+        let config = ConfigBuilder::from(&SdkConfig::builder().build()).build();
+        assert_eq!(config.region(), None);
+        assert!(config.credentials_provider().is_none());
+        assert_eq!(config.timeouts(), Timeouts::default());
+        assert_eq!(config.retry().max_attempts(), 3);
+        assert!(!config.use_fips());
+
+        // Retries turned off.
+        let sdk = SdkConfig::builder()
+            .retry_config(SdkRetry::disabled())
+            .build();
+        assert_eq!(Config::from_sdk_config(&sdk).retry().max_attempts(), 1);
+    }
+
+    /// Service settings as aws-config loads them from the environment and the profile.
+    #[derive(Debug)]
+    struct ServiceEndpoints;
+
+    impl LoadServiceConfig for ServiceEndpoints {
+        fn load_config(&self, key: ServiceConfigKey<'_>) -> Option<String> {
+            match (key.service_id(), key.env(), key.profile()) {
+                ("cognito_identity", "AWS_ENDPOINT_URL", "endpoint_url") => {
+                    Some("http://127.0.0.1:5000".to_owned())
+                }
+                (_, "AWS_ENDPOINT_URL", "endpoint_url") => Some("http://global".to_owned()),
+                _ => None,
+            }
+        }
+    }
+
+    #[test]
+    fn service_endpoints_loaded_by_aws_config_win_over_the_global_one() {
+        let sdk = SdkConfig::builder()
+            .endpoint_url("http://global")
+            .service_config(ServiceEndpoints)
+            .build();
+        let config = Config::from_sdk_config(&sdk);
+        assert_eq!(
+            config.endpoint_url_for(ServiceId::CognitoIdentity),
+            Some("http://127.0.0.1:5000")
+        );
+        assert_eq!(
+            config.endpoint_url_for(ServiceId::CognitoIdp),
+            Some("http://global")
+        );
+
+        // Set in code, the endpoint URL applies to every service, as in the official SDK.
+        let mut builder = SdkConfig::builder()
+            .endpoint_url("http://code")
+            .service_config(ServiceEndpoints);
+        builder.insert_origin("endpoint_url", aws_types::origin::Origin::shared_config());
+        let config = Config::from_sdk_config(&builder.build());
+        assert_eq!(
+            config.endpoint_url_for(ServiceId::CognitoIdentity),
+            Some("http://code")
+        );
+    }
 }
