@@ -138,7 +138,8 @@ impl CredentialsCache {
     }
 
     /// Forgets the cached credentials: the next call fetches new ones (a fetch under way still finishes
-    /// and is kept).
+    /// and is kept). For a provider called directly (the identity-pool provider), this does nothing: use
+    /// that provider's own `invalidate`.
     pub fn invalidate(&self) {
         if let Mode::Cached(shared) = &self.mode {
             shared.state().cached = None;
