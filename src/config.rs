@@ -16,13 +16,16 @@
 
 mod env;
 mod profile;
+#[cfg(feature = "aws-config")]
+mod sdk;
 
 use std::fmt;
 use std::sync::Arc;
 
-use aws_credential_types::provider::{ProvideCredentials, SharedCredentialsProvider};
+use aws_credential_types::provider::ProvideCredentials;
 use aws_credential_types::Credentials;
 
+use crate::credentials::CredentialsCache;
 pub use crate::error::ConfigError;
 use crate::retry::RetryConfig;
 use crate::service::ServiceId;
@@ -44,7 +47,7 @@ struct Settings {
     endpoint_url: Option<String>,
     service_endpoint_urls: Vec<(ServiceId, String)>,
     use_fips: bool,
-    credentials_provider: Option<SharedCredentialsProvider>,
+    credentials_provider: Option<CredentialsCache>,
     timeouts: Timeouts,
     retry: RetryConfig,
     max_response_bytes: Option<usize>,
@@ -117,18 +120,48 @@ impl Config {
     ///
     /// Missing files are not an error.
     ///
+    /// # Credentials the crate does not resolve by itself
+    ///
+    /// Without the crate's `aws-config` feature, only static keys are read. When there are none and the
+    /// configuration asks for credentials of another kind — a profile with `role_arn` (`source_profile`,
+    /// `credential_source`), `credential_process`, `sso_session` or `sso_start_url`, or
+    /// `web_identity_token_file`; or the variables `AWS_WEB_IDENTITY_TOKEN_FILE`,
+    /// `AWS_CONTAINER_CREDENTIALS_RELATIVE_URI` or `AWS_CONTAINER_CREDENTIALS_FULL_URI` — loading still
+    /// succeeds, so that unsigned operations work, and the configuration gets a credentials provider that
+    /// fails every time with an [`UnsupportedCredentialSource`](crate::credentials::UnsupportedCredentialSource)
+    /// naming that kind and the feature. A signed call then ends with
+    /// [`Error::Credentials`](crate::Error::Credentials) carrying that message, before anything is sent,
+    /// instead of a generic "no credentials". Static keys, in the environment or in the profile, still win
+    /// over all of these.
+    ///
+    /// With the `aws-config` feature, the credentials come from aws-config's default chain instead:
+    /// the environment, the profile (static keys, assume-role with `source_profile` or
+    /// `credential_source`, `credential_process`, SSO sessions, web identity), web identity from the
+    /// environment (EKS IRSA), the ECS and EKS Pod Identity container endpoints, and EC2 instance metadata
+    /// (IMDSv2). The configuration then always has a provider (the chain), which fails at signing time when
+    /// no step yields credentials. The region is read as above, and only when that finds none does
+    /// aws-config's region chain (which adds instance metadata) supply it: off EC2, set
+    /// `AWS_EC2_METADATA_DISABLED=true` to skip the instance-metadata steps. Endpoints, FIPS and the checks
+    /// of the settings stay as described above; the provider is behind a [`CredentialsCache`], so each
+    /// source is asked once per expiry window of its credentials.
+    ///
     /// # Errors
     /// A profile named by `AWS_PROFILE` that neither file defines, an access key without its secret
     /// (or the reverse), an invalid region, endpoint URL or boolean setting, and a shared file that
     /// exists but cannot be read.
     pub async fn from_env() -> Result<Config, ConfigError> {
-        Config::from_env_with(&|name| std::env::var(name).ok())
+        let builder = env::load(&|name| std::env::var(name).ok())?;
+        #[cfg(feature = "aws-config")]
+        let builder = sdk::with_default_chains(builder).await?;
+        Ok(builder.build())
     }
 
     /// [`Config::from_env`] with the environment given as a lookup function, e.g. a map in tests.
     ///
     /// The shared files are still read from disk, at the paths that `lookup` yields. Variables with empty
-    /// values count as unset.
+    /// values count as unset. This never consults aws-config, even with the `aws-config` feature: only
+    /// static keys are read, and credentials of other kinds get the failing provider described for
+    /// [`Config::from_env`].
     ///
     /// # Errors
     /// As for [`Config::from_env`].
@@ -162,7 +195,10 @@ impl Config {
     }
 
     /// The credentials provider, if any: without one, requests are sent unsigned.
-    pub fn credentials_provider(&self) -> Option<&SharedCredentialsProvider> {
+    ///
+    /// It is always a [`CredentialsCache`], whatever provider was configured: calling it for every signed
+    /// request is cheap, and the configured provider is called once per expiry window.
+    pub fn credentials_provider(&self) -> Option<&CredentialsCache> {
         self.inner.credentials_provider.as_ref()
     }
 
@@ -257,8 +293,13 @@ impl ConfigBuilder {
     }
 
     /// Signs requests with credentials from `provider` (any provider from the AWS ecosystem).
+    ///
+    /// The provider is put behind a [`CredentialsCache`] (unless it is one already): it is called once
+    /// per expiry window of its credentials, however many calls run at once. This crate's
+    /// `cognito::identity::credentials::IdentityPoolCredentialsProvider` (feature `identity`), which caches
+    /// by itself, is called directly, so that changing its logins takes effect at once.
     pub fn credentials_provider(mut self, provider: impl ProvideCredentials + 'static) -> Self {
-        self.settings.credentials_provider = Some(SharedCredentialsProvider::new(provider));
+        self.settings.credentials_provider = Some(CredentialsCache::new(provider));
         self
     }
 

@@ -59,6 +59,7 @@ pub(crate) use macros::{
 pub mod auth;
 pub(crate) mod client;
 pub mod config;
+pub mod credentials;
 pub mod endpoint;
 pub mod error;
 pub mod fluent;
@@ -82,6 +83,7 @@ pub mod sync;
 
 pub use aws_credential_types::Credentials;
 pub use config::{Config, ConfigBuilder, ConfigError};
+pub use credentials::CredentialsCache;
 pub use error::Error;
 pub use fluent::FluentBuilder;
 pub use primitives::{Blob, DateTime, Document};

@@ -232,6 +232,21 @@ impl RetryConfig {
         self.mode
     }
 
+    /// The backoff base for throttling errors (the cap of the first retry's random wait).
+    pub fn throttling_backoff(&self) -> Duration {
+        self.throttling_backoff
+    }
+
+    /// The backoff base for other transient errors.
+    pub fn transient_backoff(&self) -> Duration {
+        self.transient_backoff
+    }
+
+    /// The longest wait between two attempts.
+    pub fn max_backoff(&self) -> Duration {
+        self.max_backoff
+    }
+
     /// Standard or adaptive mode from the settings read by `Config::from_env`, with `max_attempts` when
     /// one is set.
     pub(crate) fn from_settings(mode: Option<RetryMode>, max_attempts: Option<u32>) -> RetryConfig {

@@ -7,6 +7,9 @@ use aws_credential_types::Credentials;
 use super::profile::{ProfileSet, Section};
 use super::{validate_endpoint_url, validate_region};
 use super::{ConfigBuilder, ConfigError};
+use crate::credentials::{
+    CredentialSourceKind, UnsupportedCredentialSource, UnsupportedCredentialsProvider,
+};
 use crate::service::ServiceId;
 
 /// Looks up one environment variable.
@@ -136,7 +139,8 @@ pub(crate) fn load(env: EnvLookup<'_>) -> Result<ConfigBuilder, ConfigError> {
         builder = builder.app_name(app);
     }
 
-    // Credentials: the environment, then the profile. None at all is fine.
+    // Credentials: the environment, then the profile. None at all is fine; credentials of a kind that
+    // only aws-config resolves get a provider that says so when a signed call needs them.
     let from_env = static_credentials(
         var("AWS_ACCESS_KEY_ID"),
         var("AWS_SECRET_ACCESS_KEY"),
@@ -162,11 +166,67 @@ pub(crate) fn load(env: EnvLookup<'_>) -> Result<ConfigBuilder, ConfigError> {
             "profile",
         )?,
     };
-    if let Some(credentials) = credentials {
-        builder = builder.credentials(credentials);
+    match credentials {
+        Some(credentials) => builder = builder.credentials(credentials),
+        None => {
+            if let Some(source) = unsupported_source(&var, profile, profile_name) {
+                builder = builder.credentials_provider(UnsupportedCredentialsProvider(source));
+            }
+        }
     }
 
     Ok(builder)
+}
+
+/// Credentials that the profile or the environment asks for and that only aws-config resolves, in the
+/// order of aws-config's default chain: the profile, then web identity and container credentials from
+/// the environment.
+fn unsupported_source(
+    var: &dyn Fn(&str) -> Option<String>,
+    profile: &Section,
+    profile_name: &str,
+) -> Option<UnsupportedCredentialSource> {
+    use CredentialSourceKind::*;
+    // (kind, keys that ask for it, keys named alongside when present)
+    let profile_kinds: [(CredentialSourceKind, &[&str], &[&str]); 4] = [
+        (WebIdentity, &["web_identity_token_file"], &["role_arn"]),
+        (
+            AssumeRole,
+            &["role_arn", "source_profile", "credential_source"],
+            &[],
+        ),
+        (
+            Sso,
+            &["sso_session", "sso_start_url"],
+            &["sso_account_id", "sso_role_name"],
+        ),
+        (CredentialProcess, &["credential_process"], &[]),
+    ];
+    for (kind, triggers, related) in profile_kinds {
+        if triggers.iter().any(|key| profile.get(key).is_some()) {
+            let keys: Vec<String> = triggers
+                .iter()
+                .chain(related)
+                .filter(|key| profile.get(key).is_some())
+                .map(|key| format!("`{key}`"))
+                .collect();
+            return Some(UnsupportedCredentialSource::new(
+                kind,
+                format!("AWS profile `{profile_name}` ({})", keys.join(", ")),
+            ));
+        }
+    }
+    let env_kinds = [
+        (WebIdentity, "AWS_WEB_IDENTITY_TOKEN_FILE"),
+        (Container, "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI"),
+        (Container, "AWS_CONTAINER_CREDENTIALS_FULL_URI"),
+    ];
+    env_kinds
+        .into_iter()
+        .find(|(_, name)| var(name).is_some())
+        .map(|(kind, name)| {
+            UnsupportedCredentialSource::new(kind, format!("the environment variable {name}"))
+        })
 }
 
 /// Static credentials from an access key, a secret key and an optional session token; an error when

@@ -625,6 +625,9 @@ async fn builder_settings() {
     assert!(!default.use_fips());
 }
 
+// With `aws-config`, `from_env` may ask instance metadata for the region when the machine's environment
+// has none: that is tested against a stand-in in tests/credential_chain.rs instead.
+#[cfg(not(feature = "aws-config"))]
 #[tokio::test]
 async fn from_env_runs() {
     // The process environment is whatever the machine has: only check that it doesn't panic.
@@ -798,3 +801,297 @@ async fn configurations_share_their_retry_quota_with_their_clones() {
     assert!(fresh.contains("quota_available: Some(500)"), "{fresh}");
 }
 // ---- end of retry settings --------------------------------------------------------------------------
+/// The error the configured provider fails with, which must be an [`UnsupportedCredentialSource`].
+async fn unsupported(config: &Config) -> crate::credentials::UnsupportedCredentialSource {
+    let provider = config
+        .credentials_provider()
+        .expect("a provider that explains the failure");
+    let err = provider
+        .provide_credentials()
+        .await
+        .expect_err("credentials of an unsupported kind");
+    assert!(
+        matches!(
+            err,
+            aws_credential_types::provider::error::CredentialsError::InvalidConfiguration(_)
+        ),
+        "{err:?}"
+    );
+    std::error::Error::source(&err)
+        .and_then(|s| s.downcast_ref::<crate::credentials::UnsupportedCredentialSource>())
+        .expect("an UnsupportedCredentialSource")
+        .clone()
+}
+
+#[tokio::test]
+async fn credentials_only_aws_config_resolves_are_a_clear_error() {
+    use crate::credentials::CredentialSourceKind as Kind;
+    let home = TempDir::new();
+    home.write(
+        ".aws/config",
+        "[profile base]\n\
+         aws_access_key_id = BASE_AKID\n\
+         aws_secret_access_key = BASE_SECRET\n\
+         [profile role]\n\
+         role_arn = arn:aws:iam::123456789012:role/admin\n\
+         source_profile = base\n\
+         region = eu-west-1\n\
+         [profile ec2role]\n\
+         role_arn = arn:aws:iam::123456789012:role/admin\n\
+         credential_source = Ec2InstanceMetadata\n\
+         [profile process]\n\
+         credential_process = /usr/local/bin/get-creds --json\n\
+         [profile sso]\n\
+         sso_session = corp\n\
+         sso_account_id = 123456789012\n\
+         sso_role_name = Admin\n\
+         [profile legacy-sso]\n\
+         sso_start_url = https://corp.awsapps.com/start\n\
+         [profile webid]\n\
+         role_arn = arn:aws:iam::123456789012:role/web\n\
+         web_identity_token_file = /var/run/token\n\
+         [sso-session corp]\n\
+         sso_region = us-east-1\n",
+    );
+
+    let cases: [(&str, Kind, &str); 6] = [
+        (
+            "role",
+            Kind::AssumeRole,
+            "AWS profile `role` (`role_arn`, `source_profile`)",
+        ),
+        (
+            "ec2role",
+            Kind::AssumeRole,
+            "AWS profile `ec2role` (`role_arn`, `credential_source`)",
+        ),
+        (
+            "process",
+            Kind::CredentialProcess,
+            "AWS profile `process` (`credential_process`)",
+        ),
+        (
+            "sso",
+            Kind::Sso,
+            "AWS profile `sso` (`sso_session`, `sso_account_id`, `sso_role_name`)",
+        ),
+        (
+            "legacy-sso",
+            Kind::Sso,
+            "AWS profile `legacy-sso` (`sso_start_url`)",
+        ),
+        (
+            "webid",
+            Kind::WebIdentity,
+            "AWS profile `webid` (`web_identity_token_file`, `role_arn`)",
+        ),
+    ];
+    for (profile, kind, origin) in cases {
+        // Loading succeeds: the rest of the profile is read, and unsigned calls can go out.
+        let config = load_home(&home, &[("AWS_PROFILE", profile)]).expect(profile);
+        let source = unsupported(&config).await;
+        assert_eq!(source.kind(), kind, "{profile}");
+        assert_eq!(source.origin(), origin, "{profile}");
+        let text = source.to_string();
+        assert!(
+            text.starts_with(&format!("{origin} asks for {kind} credentials")),
+            "{text}"
+        );
+        assert!(text.contains("`aws-config`"), "{text}");
+        // Every call fails the same way (the error is not cached).
+        assert_eq!(unsupported(&config).await, source);
+    }
+    let config = load_home(&home, &[("AWS_PROFILE", "role")]).unwrap();
+    assert_eq!(config.region(), Some("eu-west-1"));
+
+    // From the environment.
+    let env_cases = [
+        ("AWS_WEB_IDENTITY_TOKEN_FILE", Kind::WebIdentity),
+        ("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", Kind::Container),
+        ("AWS_CONTAINER_CREDENTIALS_FULL_URI", Kind::Container),
+    ];
+    for (name, kind) in env_cases {
+        let config = load_home(&home, &[(name, "/v2/credentials/x")]).unwrap();
+        let source = unsupported(&config).await;
+        assert_eq!(source.kind(), kind);
+        assert_eq!(source.origin(), format!("the environment variable {name}"));
+    }
+    // The profile comes first, as in aws-config's chain.
+    let config = load_home(
+        &home,
+        &[
+            ("AWS_PROFILE", "process"),
+            (
+                "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+                "/v2/credentials/x",
+            ),
+        ],
+    )
+    .unwrap();
+    assert_eq!(unsupported(&config).await.kind(), Kind::CredentialProcess);
+}
+
+#[tokio::test]
+async fn static_keys_still_win_over_unsupported_sources() {
+    let home = TempDir::new();
+    home.write(
+        ".aws/config",
+        "[profile role]\nrole_arn = arn:aws:iam::123456789012:role/admin\nsource_profile = role\n\
+         [profile keys-and-process]\naws_access_key_id = PROFILE_AKID\n\
+         aws_secret_access_key = PROFILE_SECRET\ncredential_process = /bin/false\n",
+    );
+    let config = load_home(
+        &home,
+        &[
+            ("AWS_PROFILE", "role"),
+            ("AWS_ACCESS_KEY_ID", "ENV_AKID"),
+            ("AWS_SECRET_ACCESS_KEY", "ENV_SECRET"),
+            ("AWS_WEB_IDENTITY_TOKEN_FILE", "/var/run/token"),
+        ],
+    )
+    .unwrap();
+    assert_eq!(
+        credentials(&config).await.unwrap().access_key_id(),
+        "ENV_AKID"
+    );
+
+    let config = load_home(
+        &home,
+        &[
+            ("AWS_PROFILE", "keys-and-process"),
+            ("AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://127.0.0.1:1/"),
+        ],
+    )
+    .unwrap();
+    assert_eq!(
+        credentials(&config).await.unwrap().access_key_id(),
+        "PROFILE_AKID"
+    );
+
+    // Nothing at all: still no provider.
+    let config = load_home(&TempDir::new(), &[]).unwrap();
+    assert!(config.credentials_provider().is_none());
+}
+
+#[cfg(feature = "aws-config")]
+mod sdk_config {
+    use std::time::Duration;
+
+    use aws_credential_types::provider::SharedCredentialsProvider;
+    use aws_types::region::Region;
+    use aws_types::sdk_config::{RetryConfig as SdkRetry, TimeoutConfig};
+    use aws_types::service_config::{LoadServiceConfig, ServiceConfigKey};
+    use aws_types::SdkConfig;
+
+    use super::*;
+
+    #[tokio::test]
+    async fn everything_an_sdk_config_sets_is_taken() {
+        let sdk = SdkConfig::builder()
+            .region(Region::new("eu-central-1"))
+            .credentials_provider(SharedCredentialsProvider::new(Credentials::new(
+                "SDK_AKID",
+                "SDK_SECRET",
+                None,
+                None,
+                "sdk",
+            )))
+            .endpoint_url("http://127.0.0.1:4566")
+            .use_fips(true)
+            .timeout_config(
+                TimeoutConfig::builder()
+                    .connect_timeout(Duration::from_secs(2))
+                    .operation_attempt_timeout(Duration::from_secs(7))
+                    .operation_timeout(Duration::from_secs(20))
+                    .build(),
+            )
+            .retry_config(
+                SdkRetry::standard()
+                    .with_max_attempts(5)
+                    .with_initial_backoff(Duration::from_millis(200))
+                    .with_max_backoff(Duration::from_secs(3)),
+            )
+            .build();
+        let config = Config::from_sdk_config(&sdk);
+        assert_eq!(config.region(), Some("eu-central-1"));
+        assert_eq!(config.endpoint_url(), Some("http://127.0.0.1:4566"));
+        assert_eq!(
+            config.endpoint_url_for(ServiceId::CognitoSync),
+            Some("http://127.0.0.1:4566")
+        );
+        assert!(config.use_fips());
+        let timeouts = config.timeouts();
+        assert_eq!(timeouts.connect(), Duration::from_secs(2));
+        assert_eq!(timeouts.attempt(), Duration::from_secs(7));
+        assert_eq!(timeouts.operation(), Some(Duration::from_secs(20)));
+        let retry = config.retry();
+        assert_eq!(retry.max_attempts(), 5);
+        assert_eq!(retry.throttling_backoff(), Duration::from_millis(200));
+        assert_eq!(retry.transient_backoff(), Duration::from_millis(200));
+        assert_eq!(retry.max_backoff(), Duration::from_secs(3));
+        assert_eq!(
+            credentials(&config).await.unwrap().access_key_id(),
+            "SDK_AKID"
+        );
+        let text = format!("{config:?}");
+        assert!(!text.contains("SDK_SECRET"), "{text}");
+
+        // An empty SdkConfig changes nothing.
+        let config = ConfigBuilder::from(&SdkConfig::builder().build()).build();
+        assert_eq!(config.region(), None);
+        assert!(config.credentials_provider().is_none());
+        assert_eq!(config.timeouts(), Timeouts::default());
+        assert_eq!(config.retry().max_attempts(), 3);
+        assert!(!config.use_fips());
+
+        // Retries turned off.
+        let sdk = SdkConfig::builder()
+            .retry_config(SdkRetry::disabled())
+            .build();
+        assert_eq!(Config::from_sdk_config(&sdk).retry().max_attempts(), 1);
+    }
+
+    /// Service settings as aws-config loads them from the environment and the profile.
+    #[derive(Debug)]
+    struct ServiceEndpoints;
+
+    impl LoadServiceConfig for ServiceEndpoints {
+        fn load_config(&self, key: ServiceConfigKey<'_>) -> Option<String> {
+            match (key.service_id(), key.env(), key.profile()) {
+                ("cognito_identity", "AWS_ENDPOINT_URL", "endpoint_url") => {
+                    Some("http://127.0.0.1:5000".to_owned())
+                }
+                (_, "AWS_ENDPOINT_URL", "endpoint_url") => Some("http://global".to_owned()),
+                _ => None,
+            }
+        }
+    }
+
+    #[test]
+    fn service_endpoints_loaded_by_aws_config_win_over_the_global_one() {
+        let sdk = SdkConfig::builder()
+            .endpoint_url("http://global")
+            .service_config(ServiceEndpoints)
+            .build();
+        let config = Config::from_sdk_config(&sdk);
+        assert_eq!(
+            config.endpoint_url_for(ServiceId::CognitoIdentity),
+            Some("http://127.0.0.1:5000")
+        );
+        assert_eq!(
+            config.endpoint_url_for(ServiceId::CognitoIdp),
+            Some("http://global")
+        );
+
+        // Set in code, the endpoint URL applies to every service, as in the official SDK.
+        let mut builder = SdkConfig::builder()
+            .endpoint_url("http://code")
+            .service_config(ServiceEndpoints);
+        builder.insert_origin("endpoint_url", aws_types::origin::Origin::shared_config());
+        let config = Config::from_sdk_config(&builder.build());
+        assert_eq!(
+            config.endpoint_url_for(ServiceId::CognitoIdentity),
+            Some("http://code")
+        );
+    }
+}

@@ -8,9 +8,13 @@
 //!   answers from a queue of [`CannedResponse`]s, each of which can also misbehave on
 //!   purpose ([`Behaviour`]).
 //! * [`http_request`]: a minimal raw HTTP/1.1 client over a tokio `TcpStream`.
+//! * [`iam::SigningMoto`]: moto in signature-checking mode, with IAM keys and session credentials
+//!   made in it.
 //!
 //! Nothing here reaches beyond 127.0.0.1.
 #![allow(dead_code)]
+
+pub mod iam;
 
 use std::collections::VecDeque;
 use std::io::BufRead;
