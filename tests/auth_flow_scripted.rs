@@ -1620,6 +1620,42 @@ async fn new_password_required_with_required_attributes_public_and_admin() {
 }
 
 #[tokio::test]
+async fn new_password_required_debug_shows_attribute_names_not_values() {
+    // The model marks attribute values sensitive: e-mail, phone number, custom attributes.
+    let attributes = json!({
+        "email": format!("dana-{NEVER_LOGGED}@example.com"),
+        "phone_number": format!("+15550100-{NEVER_LOGGED}"),
+        "custom:national_id": format!("id-{NEVER_LOGGED}"),
+    });
+    let server = RecordingServer::start(CannedResponse::aws_error(500, "Unscripted", "no"));
+    server.push(challenge(
+        "NEW_PASSWORD_REQUIRED",
+        &session(1),
+        json!({"USER_ID_FOR_SRP": "dana", "requiredAttributes": "[]",
+               "userAttributes": attributes.to_string()}),
+    ));
+    let step = public_client(&server)
+        .sign_in(CLIENT)
+        .password("dana", PASSWORD)
+        .await
+        .unwrap();
+    let debug = format!("{step:?}");
+    assert_redacted("NEW_PASSWORD_REQUIRED", &debug);
+    for name in ["email", "phone_number", "custom:national_id"] {
+        assert!(debug.contains(name), "the attribute names show: {debug}");
+    }
+    let SignInStep::NewPasswordRequired(npr) = step else {
+        panic!("expected NEW_PASSWORD_REQUIRED");
+    };
+    // The values are still there for the program.
+    assert_eq!(
+        npr.user_attributes["email"],
+        format!("dana-{NEVER_LOGGED}@example.com")
+    );
+    assert_redacted("NewPasswordRequired", &format!("{npr:?} {npr:#?}"));
+}
+
+#[tokio::test]
 async fn mfa_setup_with_an_authenticator_app() {
     let totp_secret = format!("TOTPSECRET{}", "NEVERLOGGED234567");
     let server = RecordingServer::start(CannedResponse::aws_error(500, "Unscripted", "no"));

@@ -328,7 +328,9 @@ impl NewDevice {
 }
 
 /// `NEW_PASSWORD_REQUIRED`.
-#[derive(Debug)]
+///
+/// `Debug` shows the names of the user's attributes, never their values (the API model marks attribute
+/// values sensitive: e-mail addresses, phone numbers, custom attributes).
 pub struct NewPasswordRequired {
     /// Attributes the user must give with the new password (`requiredAttributes`, without the
     /// `userAttributes.` prefix).
@@ -336,6 +338,22 @@ pub struct NewPasswordRequired {
     /// The user's current attributes (`userAttributes`).
     pub user_attributes: HashMap<String, String>,
     challenge: Challenge,
+}
+
+impl fmt::Debug for NewPasswordRequired {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Names only, sorted so that the output does not depend on the map's order.
+        let attributes: std::collections::BTreeMap<&str, crate::primitives::Redacted> = self
+            .user_attributes
+            .keys()
+            .map(|name| (name.as_str(), crate::primitives::REDACTED))
+            .collect();
+        f.debug_struct("NewPasswordRequired")
+            .field("required_attributes", &self.required_attributes)
+            .field("user_attributes", &attributes)
+            .field("challenge", &self.challenge)
+            .finish()
+    }
 }
 
 impl NewPasswordRequired {
