@@ -1490,3 +1490,82 @@ fn builder_rejects_incomplete_or_ambiguous_settings() {
     );
     assert_eq!(pool.pool_id(), "cn-north-1_Abc");
 }
+
+// ---------------------------------------------------------------------------------------
+// Hostile keys and tokens
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn http_jwks_urls_are_refused_unless_loopback() {
+    let build = |url: &str| {
+        JwtVerifier::builder()
+            .pool(
+                UserPool::new(REGION, POOL_ID)
+                    .jwks_url(url)
+                    .client_id(CLIENT_ID)
+                    .token_use(TokenUse::Access),
+            )
+            .build()
+            .map(|_| ())
+    };
+    for url in [
+        "http://example.com/jwks.json",
+        "http://cognito-idp.us-east-1.amazonaws.com/us-east-1_TestPool1/.well-known/jwks.json",
+        "http://10.0.0.1/jwks.json",
+        "http://192.168.1.10:9229/jwks.json",
+        "http://0.0.0.0:9229/jwks.json",
+        "http://127.0.0.1.nip.io/jwks.json",
+        "http://localhost.example.com/jwks.json",
+        "http://[::2]/jwks.json",
+        "http://cognito-local:9229/pool/.well-known/jwks.json",
+    ] {
+        match build(url) {
+            Err(BuildError::InvalidJwksUrl { reason, .. }) => {
+                assert!(reason.contains("https"), "{url}: {reason}")
+            }
+            other => panic!("{url}: expected InvalidJwksUrl, got {other:?}"),
+        }
+    }
+    // Loopback (the test servers of this file and moto) and https.
+    for url in [
+        "http://127.0.0.1:9229/jwks.json",
+        "http://127.1.2.3/jwks.json",
+        "http://localhost:9229/jwks.json",
+        "http://LocalHost/jwks.json",
+        "http://[::1]:8080/jwks.json",
+        "https://example.com/jwks.json",
+        "HTTPS://example.com/jwks.json",
+    ] {
+        assert_eq!(build(url), Ok(()), "{url}");
+    }
+    // The documented opt-in, for an emulator on a trusted network.
+    for url in [
+        "http://example.com/jwks.json",
+        "http://cognito-local:9229/pool/.well-known/jwks.json",
+    ] {
+        let built = JwtVerifier::builder()
+            .pool(
+                UserPool::new(REGION, POOL_ID)
+                    .jwks_url(url)
+                    .client_id(CLIENT_ID)
+                    .token_use(TokenUse::Access),
+            )
+            .allow_insecure_http_jwks(true)
+            .build();
+        assert!(built.is_ok(), "{url}: {built:?}");
+    }
+    // The opt-in lifts the https rule only: other URLs stay refused.
+    let built = JwtVerifier::builder()
+        .pool(
+            UserPool::new(REGION, POOL_ID)
+                .jwks_url("ftp://example.com/jwks.json")
+                .client_id(CLIENT_ID)
+                .token_use(TokenUse::Access),
+        )
+        .allow_insecure_http_jwks(true)
+        .build();
+    assert!(
+        matches!(built, Err(BuildError::InvalidJwksUrl { .. })),
+        "{built:?}"
+    );
+}

@@ -53,6 +53,10 @@
 //! moto and cognito-local serve the keys at `{endpoint}/{userPoolId}/.well-known/jwks.json`:
 //! use [`UserPool::emulator_endpoint`]. moto keeps AWS's issuer in `iss`; for an emulator that
 //! puts its own address there, set [`UserPool::issuer`] too.
+//!
+//! A JWKS URL must be `https`: whoever can rewrite the JWKS in transit can mint tokens. Plain
+//! `http` is accepted for loopback hosts (`localhost`, `127.0.0.0/8`, `[::1]`), and for any host
+//! with [`JwtVerifierBuilder::allow_insecure_http_jwks`] (an emulator on a trusted network).
 
 mod claims;
 mod error;
