@@ -24,15 +24,20 @@ pub struct Tokens {
 
 impl Tokens {
     /// Tokens from an `AuthenticationResult`, issued at `issued_at`. `None` without an access token.
+    ///
+    /// They expire `ExpiresIn` seconds after `issued_at` (3600 when absent, at once when negative);
+    /// a time past the latest `SystemTime` the platform can hold saturates at that latest time.
     pub fn from_result(result: &AuthenticationResultType, issued_at: SystemTime) -> Option<Tokens> {
         let access_token = result.access_token.clone()?;
-        let lifetime = Duration::from_secs(result.expires_in.map_or(3600, |s| s.max(0) as u64));
+        let seconds = result
+            .expires_in
+            .map_or(3600, |s| u64::try_from(s).unwrap_or(0));
         Some(Tokens {
             id_token: result.id_token.clone(),
             access_token,
             refresh_token: result.refresh_token.clone(),
             token_type: result.token_type.clone(),
-            expires_at: issued_at + lifetime,
+            expires_at: crate::primitives::saturating_add(issued_at, Duration::from_secs(seconds)),
         })
     }
 
@@ -72,9 +77,12 @@ impl Tokens {
         self.expires_at
     }
 
-    /// Whether the ID and access tokens expire within `margin` from now.
+    /// Whether the ID and access tokens expire within `margin` from now. A margin that reaches past
+    /// the latest `SystemTime` the platform can hold (`Duration::MAX`) covers every expiry: `true`.
     pub fn expires_within(&self, margin: Duration) -> bool {
-        SystemTime::now() + margin >= self.expires_at
+        SystemTime::now()
+            .checked_add(margin)
+            .is_none_or(|limit| limit >= self.expires_at)
     }
 
     /// The `username` claim of the access token: the user's name in the pool (for pools that sign in with

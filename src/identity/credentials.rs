@@ -385,6 +385,8 @@ impl IdentityPoolCredentialsProvider {
         let expiration = credentials
             .expiration
             .ok_or_else(|| missing("Credentials.Expiration"))?;
+        // An `Expiration` the platform's `SystemTime` cannot hold saturates at its earliest or latest
+        // time (see `DateTime::to_system_time`): the answer is still used, and nothing panics.
         Ok(Credentials::new(
             access_key_id,
             secret_key,

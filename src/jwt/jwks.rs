@@ -333,7 +333,10 @@ impl JwksCache {
             // Someone else's fetch answered this request already, or a refetch is not allowed
             // yet: answer from what is cached.
             if fetched_meanwhile && !matches!(current, Lookup::NotCached) {
-                state.blocked_until = Some(now + settings.refetch_interval);
+                state.blocked_until = Some(crate::primitives::saturating_add(
+                    now,
+                    settings.refetch_interval,
+                ));
             }
             return self.give_up(kid, current, &state);
         }
@@ -353,13 +356,19 @@ impl JwksCache {
                 let found = keys.lookup(kid);
                 state.blocked_until = match found {
                     Lookup::Found(_) => None,
-                    _ => Some(now + settings.refetch_interval),
+                    _ => Some(crate::primitives::saturating_add(
+                        now,
+                        settings.refetch_interval,
+                    )),
                 };
                 self.outcome(kid, found).map(Some)
             }
             Err(reason) => {
                 state.last_error = Some(reason.clone());
-                state.blocked_until = Some(now + settings.refetch_interval);
+                state.blocked_until = Some(crate::primitives::saturating_add(
+                    now,
+                    settings.refetch_interval,
+                ));
                 self.generation.fetch_add(1, Ordering::AcqRel);
                 Err(self.fetch_error(reason))
             }
