@@ -21,6 +21,10 @@
 //! # Ok(()) }
 //! ```
 //!
+//! The flow answers at most [`MAX_AUTOMATIC_ANSWERS`] challenges in a row by itself, and one SRP private
+//! value answers one `PASSWORD_VERIFIER`: a service that asks again gets an error
+//! ([`SignInError::TooManyChallenges`], or [`SignInError::Srp`] with `SrpError::EphemeralUsed`).
+//!
 //! SECRET_HASH: give the client the app client's secret (`idp::Client::with_app_client_secret`) and every
 //! step carries the right hash (after SRP, of the `USER_ID_FOR_SRP`).
 
@@ -39,6 +43,11 @@ use crate::idp::types::{
     AuthFlowType, AuthenticationResultType, ChallengeNameType, VerifySoftwareTokenResponseType,
 };
 use crate::Error;
+
+/// The most challenges one step of a sign-in answers by itself (`PASSWORD_VERIFIER`,
+/// `DEVICE_SRP_AUTH`, `DEVICE_PASSWORD_VERIFIER`) before it gives up with
+/// [`SignInError::TooManyChallenges`]: the longest honest sequence has three.
+pub const MAX_AUTOMATIC_ANSWERS: usize = 4;
 
 impl crate::idp::Client {
     /// Starts a user sign-in for app client `client_id` (public-client calls: no AWS credentials needed).
@@ -117,7 +126,7 @@ impl SignIn {
             .flow
             .initiate(AuthFlowType::UserSrpAuth, params)
             .await?;
-        self.flow.advance(out, Some((&srp, password))).await
+        self.flow.advance(out, Some((srp, password))).await
     }
 
     /// Choice-based sign-in (`USER_AUTH`): Cognito answers with the first factors the user can use
@@ -174,7 +183,7 @@ impl SignIn {
         params.insert("PREFERRED_CHALLENGE".to_owned(), "PASSWORD_SRP".to_owned());
         params.insert("SRP_A".to_owned(), srp.srp_a());
         let out = self.flow.initiate(AuthFlowType::UserAuth, params).await?;
-        self.flow.advance(out, Some((&srp, password))).await
+        self.flow.advance(out, Some((srp, password))).await
     }
 
     /// Custom authentication driven by your Lambda triggers (`CUSTOM_AUTH`).
@@ -550,7 +559,7 @@ impl SelectChallenge {
         let out = self.challenge.send(responses).await?;
         self.challenge
             .flow
-            .advance(out, Some((&srp, password)))
+            .advance(out, Some((srp, password)))
             .await
     }
 
@@ -650,6 +659,9 @@ pub enum SignInError {
     /// The service asked for something this flow cannot answer (`PASSWORD_VERIFIER` outside SRP,
     /// `DEVICE_SRP_AUTH` with no remembered device).
     UnexpectedChallenge(String),
+    /// The service kept asking challenges the flow answers by itself: more than
+    /// [`MAX_AUTOMATIC_ANSWERS`] in a row.
+    TooManyChallenges(usize),
     /// The request cannot be made as asked.
     InvalidRequest(String),
     /// The service's answer lacks what the step needs (no session, no tokens).
@@ -671,6 +683,10 @@ impl fmt::Display for SignInError {
             #[cfg(feature = "srp")]
             SignInError::Srp(e) => write!(f, "SRP: {e}"),
             SignInError::UnexpectedChallenge(name) => write!(f, "unexpected challenge {name}"),
+            SignInError::TooManyChallenges(limit) => write!(
+                f,
+                "the service asked for more than {limit} SRP and device challenges in a row"
+            ),
             SignInError::InvalidRequest(reason) => write!(f, "invalid sign-in request: {reason}"),
             SignInError::Malformed(reason) => write!(f, "malformed answer: {reason}"),
         }
@@ -692,6 +708,7 @@ impl std::error::Error for SignInError {
             SignInError::Srp(e) => Some(e),
             SignInError::CodeMismatch
             | SignInError::UnexpectedChallenge(_)
+            | SignInError::TooManyChallenges(_)
             | SignInError::InvalidRequest(_)
             | SignInError::Malformed(_) => None,
         }
@@ -872,16 +889,19 @@ impl Flow {
         }
     }
 
-    /// Turns an answer into a step, answering SRP and device challenges on the way.
+    /// Turns an answer into a step, answering SRP and device challenges on the way (at most
+    /// [`MAX_AUTOMATIC_ANSWERS`] of them; `srp`'s private value answers one `PASSWORD_VERIFIER`).
     #[cfg_attr(not(feature = "srp"), allow(unused_mut, clippy::never_loop))]
     async fn advance(
         mut self,
         mut answer: AuthAnswer,
-        #[cfg(feature = "srp")] srp: Option<(&crate::auth::srp::SrpClient, &str)>,
+        #[cfg(feature = "srp")] srp: Option<(crate::auth::srp::SrpClient, &str)>,
         #[cfg(not(feature = "srp"))] _srp: Option<((), &str)>,
     ) -> Result<SignInStep, SignInError> {
         #[cfg(feature = "srp")]
         let mut device_srp: Option<crate::auth::srp::DeviceSrpClient> = None;
+        #[cfg(feature = "srp")]
+        let mut answered = 0usize;
         loop {
             let issued = SystemTime::now();
             if let Some(result) = &answer.result {
@@ -915,16 +935,29 @@ impl Flow {
                 .ok_or_else(|| {
                     SignInError::Malformed(format!("challenge {} without a Session", name.as_str()))
                 })?;
+            #[cfg(feature = "srp")]
+            if matches!(
+                name,
+                ChallengeNameType::PasswordVerifier
+                    | ChallengeNameType::DeviceSrpAuth
+                    | ChallengeNameType::DevicePasswordVerifier
+            ) {
+                if answered == MAX_AUTOMATIC_ANSWERS {
+                    return Err(SignInError::TooManyChallenges(MAX_AUTOMATIC_ANSWERS));
+                }
+                answered += 1;
+            }
             match name {
                 #[cfg(feature = "srp")]
                 ChallengeNameType::PasswordVerifier => {
-                    let (client, password) = srp.ok_or_else(|| {
+                    let (client, password) = srp.as_ref().ok_or_else(|| {
                         SignInError::UnexpectedChallenge("PASSWORD_VERIFIER".into())
                     })?;
                     let challenge = crate::auth::srp::PasswordVerifierChallenge::from_parameters(
                         &answer.parameters,
                     )
                     .map_err(SignInError::Srp)?;
+                    // A second PASSWORD_VERIFIER finds the private value spent: EphemeralUsed.
                     let response = client
                         .password_verifier(&challenge, password, SystemTime::now())
                         .map_err(SignInError::Srp)?;

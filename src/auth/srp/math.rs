@@ -71,6 +71,22 @@ pub(crate) fn parse_hex(value: &str, field: &'static str) -> Result<BigUint, Srp
     BigUint::parse_bytes(value.as_bytes(), 16).ok_or(SrpError::InvalidHex { field })
 }
 
+/// [`parse_hex`] of a server value that may have at most `max_digits` hex digits (leading zeros
+/// included), checked before any parsing.
+pub(crate) fn parse_hex_bounded(
+    value: &str,
+    field: &'static str,
+    max_digits: usize,
+) -> Result<BigUint, SrpError> {
+    if value.len() > max_digits {
+        return Err(SrpError::ValueTooLong {
+            field,
+            max_hex_digits: max_digits,
+        });
+    }
+    parse_hex(value, field)
+}
+
 /// Lowercase hex of `bytes`, two digits a byte.
 #[cfg(test)]
 pub(crate) fn to_hex(bytes: &[u8]) -> String {
