@@ -895,6 +895,93 @@ async fn srp_b_and_salt_have_a_size_limit() {
     }
 }
 
+/// After SRP, Cognito names the user by `USER_ID_FOR_SRP` (the `username` attribute, not the alias
+/// signed in with): the answer's `USERNAME`, the proof and `SECRET_HASH` all use it (API reference,
+/// `ChallengeParameters`: "You must use the username and not an alias in the ChallengeResponses"),
+/// even when the challenge's `USERNAME` is the alias; so do the steps that follow.
+#[tokio::test]
+async fn user_id_for_srp_not_the_alias_feeds_username_proof_and_secret_hash() {
+    let (params, password) = pycognito_challenge();
+    let user_id = params["USER_ID_FOR_SRP"].as_str().unwrap().to_owned();
+    let alias = "dana@example.com";
+    assert_ne!(user_id, alias);
+    let pool_name = POOL_ID.split_once('_').unwrap().1;
+    let honest = srp::Server::for_password(
+        params["SALT"].as_str().unwrap(),
+        pool_name,
+        &user_id,
+        &password,
+        "a11a5",
+    );
+    let block = params["SECRET_BLOCK"].as_str().unwrap().to_owned();
+
+    let server = RecordingServer::start(CannedResponse::aws_error(500, "Unscripted", "no"));
+    server.push(challenge(
+        "PASSWORD_VERIFIER",
+        &session(1),
+        verifier_parameters(&honest, &params, alias),
+    ));
+    server.push(challenge(
+        "SMS_MFA",
+        &session(2),
+        json!({"CODE_DELIVERY_DESTINATION": "+*******1234"}),
+    ));
+    server.push(signed_in(&user_id, json!({})));
+    let idp = secret_client(&server);
+    let before = SystemTime::now();
+    let SignInStep::SmsMfa(code) = idp
+        .sign_in(CLIENT)
+        .password_srp(POOL_ID, alias, &password)
+        .await
+        .expect("PASSWORD_VERIFIER answered")
+    else {
+        panic!("expected SMS_MFA");
+    };
+    expect_signed_in(code.respond("123456").await.expect("SMS_MFA"));
+
+    let requests = server.requests();
+    assert_eq!(requests.len(), 3);
+    let mut initiate = requests[0].body_json();
+    let srp_a = take(&mut initiate, "AuthParameters", "SRP_A");
+    assert_eq!(
+        initiate["AuthParameters"],
+        json!({"USERNAME": alias, "SRP_A": "<SRP_A>", "SECRET_HASH": hash(alias)}),
+        "InitiateAuth names the user as given"
+    );
+    let mut verifier = requests[1].body_json();
+    let signature = take(
+        &mut verifier,
+        "ChallengeResponses",
+        "PASSWORD_CLAIM_SIGNATURE",
+    );
+    let timestamp = take(&mut verifier, "ChallengeResponses", "TIMESTAMP");
+    assert_timestamp(&timestamp, before);
+    assert_eq!(
+        verifier,
+        respond_body(
+            "PASSWORD_VERIFIER",
+            1,
+            json!({"USERNAME": user_id, "PASSWORD_CLAIM_SECRET_BLOCK": block,
+                   "PASSWORD_CLAIM_SIGNATURE": "<PASSWORD_CLAIM_SIGNATURE>", "TIMESTAMP": "<TIMESTAMP>",
+                   "SECRET_HASH": hash(&user_id)})
+        )
+    );
+    assert_eq!(
+        signature,
+        honest.expected_signature(&srp_a, pool_name, &user_id, &block, &timestamp),
+        "the proof is over USER_ID_FOR_SRP"
+    );
+    assert_call(
+        &requests[2],
+        "RespondToAuthChallenge",
+        respond_body(
+            "SMS_MFA",
+            2,
+            json!({"SMS_MFA_CODE": "123456", "USERNAME": user_id, "SECRET_HASH": hash(&user_id)}),
+        ),
+    );
+}
+
 // ---------------------------------------------------------------------------------------
 // Devices: confirm, remember, then sign in with device SRP
 // ---------------------------------------------------------------------------------------

@@ -6,9 +6,14 @@
 //! [`TokenUse`] it accepts and optional group and scope requirements, and checks a token as
 //! aws-jwt-verify does:
 //!
+//! * the token is three parts of canonical base64url (no padding, unused bits zero), the header
+//!   and payload JSON objects without duplicate member names (`{"alg":"none","alg":"RS256"}` is
+//!   refused, not read either way);
 //! * the header's `alg` is `RS256` (`none`, `HS256` and every other algorithm are refused);
 //! * `iss` is one of the pools' issuers (`https://cognito-idp.{region}.amazonaws.com/{userPoolId}`);
-//! * the signature verifies under the key `kid` of that pool's JWKS;
+//! * the signature verifies under the key `kid` of that pool's JWKS: an RSA key of 2048 to 8192
+//!   bits with an odd exponent from 3 to 2^32 − 1, not marked for another `use` or `alg`, and the
+//!   only such key with that `kid`;
 //! * `exp` is in the future, `nbf` and `iat` are not, give or take a leeway
 //!   ([`DEFAULT_LEEWAY`]: 5 s);
 //! * `token_use` is `id` or `access` as the pool wants;

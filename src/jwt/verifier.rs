@@ -638,17 +638,68 @@ fn unix_now() -> i64 {
     }
 }
 
-/// base64url → JSON object.
+/// base64url (canonical: no padding, unused bits zero) → JSON object with unique member names.
 fn decode_object(part: &str, what: &str) -> Result<Map<String, Value>, JwtError> {
     let bytes = B64URL
         .decode_to_vec(part)
         .map_err(|_| JwtError::Malformed(format!("the {what} is not base64url")))?;
-    match serde_json::from_slice(&bytes) {
-        Ok(Value::Object(map)) => Ok(map),
-        Ok(_) => Err(JwtError::Malformed(format!(
-            "the {what} is not a JSON object"
+    match serde_json::from_slice::<UniqueObject>(&bytes) {
+        Ok(UniqueObject {
+            duplicate: Some(name),
+            ..
+        }) => Err(JwtError::Malformed(format!(
+            "the {what} has a duplicate member {:?}",
+            clip(&name)
         ))),
+        Ok(UniqueObject { members, .. }) => Ok(members),
+        Err(e) if e.classify() == serde_json::error::Category::Data => Err(JwtError::Malformed(
+            format!("the {what} is not a JSON object"),
+        )),
         Err(_) => Err(JwtError::Malformed(format!("the {what} is not JSON"))),
+    }
+}
+
+/// A JSON object, and the first member name it repeats, if any.
+///
+/// RFC 7515 §4 lets a JWS parser either refuse duplicate header names or keep the last; parsers
+/// that keep the first exist too, so a token with `"alg"` twice can mean different things to
+/// different verifiers. The header and the payload are refused outright (nested values are the
+/// claims' own business and keep serde_json's last-wins).
+struct UniqueObject {
+    members: Map<String, Value>,
+    duplicate: Option<String>,
+}
+
+impl<'de> serde::Deserialize<'de> for UniqueObject {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+
+        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = UniqueObject;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a JSON object")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UniqueObject, A::Error> {
+                let mut members = Map::new();
+                let mut duplicate = None;
+                while let Some(name) = map.next_key::<String>()? {
+                    let value: Value = map.next_value()?;
+                    if members.contains_key(&name) {
+                        duplicate.get_or_insert(name);
+                    } else {
+                        members.insert(name, value);
+                    }
+                }
+                Ok(UniqueObject { members, duplicate })
+            }
+        }
+
+        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 
