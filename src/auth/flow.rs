@@ -32,6 +32,8 @@ use std::collections::HashMap;
 use std::fmt;
 use std::time::SystemTime;
 
+use zeroize::{Zeroize, Zeroizing};
+
 use crate::auth::tokens::Tokens;
 use crate::idp::operation::{
     AdminInitiateAuthError, AdminInitiateAuthOutput, AdminRespondToAuthChallengeError,
@@ -196,7 +198,8 @@ impl SignIn {
 }
 
 /// A device that Cognito remembers for a user: save it after [`NewDevice::confirm`] and give it to
-/// [`SignIn::device`] next time. `Debug` does not show the device password.
+/// [`SignIn::device`] next time. `Debug` does not show the device password, which is wiped from memory
+/// when the value is dropped (so its fields are read or cloned, not moved out).
 #[derive(Clone, PartialEq, Eq)]
 pub struct RememberedDevice {
     /// `DeviceKey`.
@@ -205,6 +208,12 @@ pub struct RememberedDevice {
     pub device_group_key: String,
     /// The random password generated at confirmation, needed for `DEVICE_SRP_AUTH`.
     pub device_password: String,
+}
+
+impl Drop for RememberedDevice {
+    fn drop(&mut self) {
+        self.device_password.zeroize();
+    }
 }
 
 impl fmt::Debug for RememberedDevice {
@@ -445,12 +454,12 @@ impl MfaSetup {
             .flow
             .client
             .associate_software_token()
-            .session(self.challenge.session.clone())
+            .session(self.challenge.session.as_str().to_owned())
             .send()
             .await
             .map_err(SignInError::AssociateSoftwareToken)?;
         if let Some(s) = out.session {
-            self.challenge.session = s;
+            self.challenge.session = Zeroizing::new(s);
         }
         let secret = out.secret_code.ok_or_else(|| {
             SignInError::Malformed("AssociateSoftwareToken without SecretCode".into())
@@ -469,7 +478,7 @@ impl MfaSetup {
             .flow
             .client
             .verify_software_token()
-            .session(self.challenge.session.clone())
+            .session(self.challenge.session.as_str().to_owned())
             .user_code(code);
         if let Some(name) = friendly_name {
             call = call.friendly_device_name(name);
@@ -482,7 +491,7 @@ impl MfaSetup {
             return Err(SignInError::CodeMismatch);
         }
         if let Some(s) = out.session {
-            self.challenge.session = s;
+            self.challenge.session = Zeroizing::new(s);
         }
         self.challenge.respond(HashMap::new()).await
     }
@@ -495,9 +504,15 @@ impl MfaSetup {
     }
 }
 
-/// A TOTP secret (base32). `Debug` does not show it.
+/// A TOTP secret (base32). `Debug` does not show it; it is wiped from memory when dropped.
 #[derive(Clone, PartialEq, Eq)]
 pub struct TotpSecret(String);
+
+impl Drop for TotpSecret {
+    fn drop(&mut self) {
+        self.0.zeroize();
+    }
+}
 
 impl TotpSecret {
     /// The secret, base32.
@@ -1015,7 +1030,7 @@ impl Flow {
         let challenge = Challenge {
             flow: self,
             name: name.clone(),
-            session,
+            session: Zeroizing::new(session),
         };
         let code = |challenge| CodeChallenge {
             destination: params.get("CODE_DELIVERY_DESTINATION").cloned(),
@@ -1096,11 +1111,11 @@ impl Flow {
     }
 }
 
-/// A pending challenge: the flow, its name and its session.
+/// A pending challenge: the flow, its name and its session (wiped from memory when dropped).
 struct Challenge {
     flow: Flow,
     name: ChallengeNameType,
-    session: String,
+    session: Zeroizing<String>,
 }
 
 impl fmt::Debug for Challenge {
@@ -1116,7 +1131,11 @@ impl fmt::Debug for Challenge {
 impl Challenge {
     async fn send(&self, responses: HashMap<String, String>) -> Result<AuthAnswer, SignInError> {
         self.flow
-            .respond(self.name.clone(), self.session.clone(), responses)
+            .respond(
+                self.name.clone(),
+                self.session.as_str().to_owned(),
+                responses,
+            )
             .await
     }
 

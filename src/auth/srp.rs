@@ -45,6 +45,12 @@
 //! (num-bigint) is not constant-time: its exponents are the private value `a` and x, the salted hash of
 //! the password. Secrets never appear in `Debug` output, and secrets compared with each other
 //! ([`DevicePassword`]) are compared in constant time.
+//!
+//! Secrets are wiped from memory when dropped: the random bytes of `a`, the limbs of `a`, x, g^x and S
+//! (best effort: num-bigint's own temporaries inside `modpow` and friends are out of reach), their
+//! byte forms and hashes, the session key ([`PasswordAuthenticationKey`]) and device passwords
+//! ([`DevicePassword`]). The password strings a caller passes in stay the caller's to wipe, and the
+//! HMAC and SHA-256 states (`hmac`, `sha2` without their `zeroize` feature) are not wiped.
 
 mod math;
 mod timestamp;
@@ -57,6 +63,9 @@ use std::time::SystemTime;
 use base64_simd::STANDARD;
 use ctutils::CtEq;
 use num_bigint::BigUint;
+use zeroize::{Zeroize, Zeroizing};
+
+use math::SecretUint;
 
 use crate::auth::secret_hash::hmac_sha256;
 pub use timestamp::cognito_timestamp;
@@ -152,11 +161,12 @@ pub const MAX_SRP_B_HEX_DIGITS: usize = 770;
 /// The most hex digits `SALT` may have (512 bytes; Cognito's salts are 16).
 pub const MAX_SALT_HEX_DIGITS: usize = 1024;
 
-/// The client's ephemeral key pair: `a` (secret, `None` once spent) and A = g^a mod N.
+/// The client's ephemeral key pair: `a` (secret, wiped when dropped; `None` once spent) and
+/// A = g^a mod N.
 struct Ephemeral {
     /// Taken out by the one key computation it may serve (behind a lock so that clients stay
     /// `Sync` and their methods keep `&self`).
-    a: Mutex<Option<BigUint>>,
+    a: Mutex<Option<SecretUint>>,
     big_a: BigUint,
 }
 
@@ -165,9 +175,9 @@ impl Ephemeral {
     fn random() -> Result<Self, SrpError> {
         // A zero `a` (or A ≡ 0) has probability ~2^-1024; draw again rather than fail.
         for _ in 0..8 {
-            let mut bytes = [0u8; 128];
-            getrandom::fill(&mut bytes).map_err(SrpError::Random)?;
-            if let Ok(ephemeral) = Self::from_private(BigUint::from_bytes_be(&bytes)) {
+            let mut bytes = Zeroizing::new([0u8; 128]);
+            getrandom::fill(&mut *bytes).map_err(SrpError::Random)?;
+            if let Ok(ephemeral) = Self::from_private(BigUint::from_bytes_be(&*bytes)) {
                 return Ok(ephemeral);
             }
         }
@@ -175,7 +185,8 @@ impl Ephemeral {
     }
 
     fn from_private(a: BigUint) -> Result<Self, SrpError> {
-        if a == BigUint::ZERO {
+        let a = SecretUint::new(a);
+        if *a == BigUint::ZERO {
             return Err(SrpError::InvalidPrivateKey);
         }
         let big_a = math::public_value(&a);
@@ -189,7 +200,7 @@ impl Ephemeral {
     }
 
     /// The lock on `a` (a panic elsewhere cannot leave it in a state worse than spent or not).
-    fn private(&self) -> MutexGuard<'_, Option<BigUint>> {
+    fn private(&self) -> MutexGuard<'_, Option<SecretUint>> {
         self.a
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
@@ -232,11 +243,18 @@ impl Ephemeral {
 ///
 /// Returned by [`SrpClient::password_authentication_key`] and
 /// [`DeviceSrpClient::device_authentication_key`] for callers that sign claims themselves;
-/// [`SrpClient::password_verifier`] is the usual way. `Debug` does not show the key.
+/// [`SrpClient::password_verifier`] is the usual way. `Debug` does not show the key, and it is wiped
+/// from memory when the value is dropped.
 #[derive(Clone)]
 pub struct PasswordAuthenticationKey {
     key: [u8; 16],
     u: BigUint,
+}
+
+impl Drop for PasswordAuthenticationKey {
+    fn drop(&mut self) {
+        self.key.zeroize();
+    }
 }
 
 impl PasswordAuthenticationKey {
@@ -670,9 +688,15 @@ impl DevicePasswordVerifierResponse {
 }
 
 /// A device's random password: the secret `DEVICE_SRP_AUTH` proves knowledge of. `Debug` does not
-/// show it; equality is checked in constant time.
+/// show it; equality is checked in constant time; it is wiped from memory when dropped.
 #[derive(Clone)]
 pub struct DevicePassword(String);
+
+impl Drop for DevicePassword {
+    fn drop(&mut self) {
+        self.0.zeroize();
+    }
+}
 
 impl DevicePassword {
     /// Wraps a device password saved earlier.
@@ -719,9 +743,9 @@ pub fn new_device_verifier(
     device_group_key: &str,
     device_key: &str,
 ) -> Result<DeviceVerifier, SrpError> {
-    let mut password_random = [0u8; 40];
+    let mut password_random = Zeroizing::new([0u8; 40]);
     let mut salt_random = [0u8; 16];
-    getrandom::fill(&mut password_random).map_err(SrpError::Random)?;
+    getrandom::fill(&mut *password_random).map_err(SrpError::Random)?;
     getrandom::fill(&mut salt_random).map_err(SrpError::Random)?;
     Ok(DeviceVerifier::with_random_values(
         device_group_key,

@@ -5,6 +5,8 @@
 use std::fmt;
 use std::time::{Duration, SystemTime};
 
+use zeroize::Zeroize;
+
 use crate::idp::operation::{
     GetTokensFromRefreshTokenError, GlobalSignOutError, InitiateAuthError, RevokeTokenError,
 };
@@ -12,7 +14,8 @@ use crate::idp::types::{AuthFlowType, AuthenticationResultType};
 use crate::Error;
 
 /// The tokens of a signed-in user. `Debug` shows which tokens are present and when they expire, never
-/// the tokens.
+/// the tokens, which are wiped from memory when the value is dropped (copies handed out, e.g. into a
+/// request, are not).
 #[derive(Clone, PartialEq, Eq)]
 pub struct Tokens {
     id_token: Option<String>,
@@ -45,11 +48,19 @@ impl Tokens {
     fn refreshed(
         result: Option<AuthenticationResultType>,
         issued: SystemTime,
-        refresh_token: String,
+        mut refresh_token: String,
     ) -> Option<Tokens> {
-        let mut tokens = Tokens::from_result(&result?, issued)?;
-        tokens.refresh_token.get_or_insert(refresh_token);
-        Some(tokens)
+        let tokens = result.and_then(|result| Tokens::from_result(&result, issued));
+        match tokens {
+            Some(mut tokens) if tokens.refresh_token.is_none() => {
+                tokens.refresh_token = Some(refresh_token);
+                Some(tokens)
+            }
+            other => {
+                refresh_token.zeroize();
+                other
+            }
+        }
     }
 
     /// The ID token (a JWT with the user's attributes), when the scopes asked for one.
@@ -194,6 +205,14 @@ impl Tokens {
             .await
             .map(|_| ())
             .map_err(RevokeError::RevokeToken)
+    }
+}
+
+impl Drop for Tokens {
+    fn drop(&mut self) {
+        self.id_token.zeroize();
+        self.access_token.zeroize();
+        self.refresh_token.zeroize();
     }
 }
 

@@ -640,9 +640,12 @@ fn unix_now() -> i64 {
 
 /// base64url (canonical: no padding, unused bits zero) → JSON object with unique member names.
 fn decode_object(part: &str, what: &str) -> Result<Map<String, Value>, JwtError> {
-    let bytes = B64URL
-        .decode_to_vec(part)
-        .map_err(|_| JwtError::Malformed(format!("the {what} is not base64url")))?;
+    // The decoded bytes are as much a bearer credential as the token: wiped after parsing.
+    let bytes = zeroize::Zeroizing::new(
+        B64URL
+            .decode_to_vec(part)
+            .map_err(|_| JwtError::Malformed(format!("the {what} is not base64url")))?,
+    );
     match serde_json::from_slice::<UniqueObject>(&bytes) {
         Ok(UniqueObject {
             duplicate: Some(name),
