@@ -1890,3 +1890,32 @@ fn http_jwks_urls_are_refused_unless_loopback() {
         "{built:?}"
     );
 }
+
+/// The hidden constructor the fuzz targets use: a JWKS document cached without any request.
+#[test]
+fn hydrate_from_a_jwks_document_without_fetching() {
+    let key1 = key(1);
+    let verifier = JwtVerifier::builder()
+        .pool(
+            UserPool::new(REGION, POOL_ID)
+                .client_id(CLIENT_ID)
+                .token_use(TokenUse::Access),
+        )
+        .build()
+        .expect("verifier");
+    let valid = token(&key1, &access_claims());
+    assert!(matches!(
+        verifier.verify_sync(&valid),
+        Err(JwtError::JwksNotCached { .. })
+    ));
+    assert!(matches!(
+        verifier.hydrate_from_jwks_document(b"<html>"),
+        Err(JwtError::JwksFetch { .. })
+    ));
+    verifier
+        .hydrate_from_jwks_document(jwks(&[&key1]).as_bytes())
+        .expect("a JWKS document");
+    verifier
+        .verify_sync(&valid)
+        .expect("verified with no fetch");
+}

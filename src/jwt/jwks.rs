@@ -291,6 +291,11 @@ impl JwksCache {
         &self.uri
     }
 
+    /// Caches `keys` as a successful fetch would, without fetching.
+    pub(crate) fn install(&self, keys: Arc<KeySet>) {
+        *self.keys.write().unwrap_or_else(|e| e.into_inner()) = Some(keys);
+    }
+
     fn cached(&self) -> Option<Arc<KeySet>> {
         self.keys.read().unwrap_or_else(|e| e.into_inner()).clone()
     }

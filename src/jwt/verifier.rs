@@ -9,7 +9,7 @@ use serde_json::{Map, Value};
 
 use super::claims::Claims;
 use super::error::{clip, BuildError, JwtError};
-use super::jwks::{FetchSettings, JwksCache, RsaKey};
+use super::jwks::{FetchSettings, JwksCache, KeySet, RsaKey};
 
 /// The default leeway for `exp`, `nbf` and `iat`: 5 seconds.
 ///
@@ -554,6 +554,21 @@ impl JwtVerifier {
             }
         }
         first_error.map_or(Ok(()), Err)
+    }
+
+    /// Caches the JWKS document `jwks` for every pool, as a successful fetch would, without any I/O:
+    /// for the fuzz targets (`fuzz/`), which verify against a fixed key set. Not a stable API.
+    #[doc(hidden)]
+    pub fn hydrate_from_jwks_document(&self, jwks: &[u8]) -> Result<(), JwtError> {
+        let keys = KeySet::parse(jwks).map_err(|reason| JwtError::JwksFetch {
+            jwks_uri: "(a JWKS document)".to_owned(),
+            reason,
+        })?;
+        let keys = Arc::new(keys);
+        for cache in &self.inner.caches {
+            cache.install(Arc::clone(&keys));
+        }
+        Ok(())
     }
 
     /// Splits and decodes the token, checks the algorithm and finds the pool by `iss`.
