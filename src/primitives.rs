@@ -74,35 +74,122 @@ impl DateTime {
         self.secs as f64 + f64::from(self.nanos) / 1e9
     }
 
-    /// The instant as a [`SystemTime`].
+    /// The instant as a [`SystemTime`], saturating: an instant outside the range the platform's
+    /// `SystemTime` can hold (which is narrower than `DateTime`'s on some platforms, e.g. Windows,
+    /// where it ends in the year 30828) becomes the latest or earliest `SystemTime` there is. Never
+    /// panics, whatever a server sent. [`checked_to_system_time`](Self::checked_to_system_time)
+    /// tells when that happens.
     pub fn to_system_time(&self) -> SystemTime {
+        self.to_time(UNIX_EPOCH)
+    }
+
+    /// The instant as a [`SystemTime`], or `None` when the platform's `SystemTime` cannot hold it.
+    pub fn checked_to_system_time(&self) -> Option<SystemTime> {
+        let whole = Duration::from_secs(self.secs.unsigned_abs());
+        let nanos = Duration::from_nanos(u64::from(self.nanos));
         if self.secs >= 0 {
-            UNIX_EPOCH + Duration::new(self.secs.unsigned_abs(), self.nanos)
+            UNIX_EPOCH.checked_add(whole)?.checked_add(nanos)
         } else {
-            UNIX_EPOCH - Duration::from_secs(self.secs.unsigned_abs())
-                + Duration::from_nanos(u64::from(self.nanos))
+            UNIX_EPOCH.checked_sub(whole)?.checked_add(nanos)
+        }
+    }
+
+    /// The instant relative to `epoch` (the Unix epoch in `T`'s terms), saturating at `T`'s ends.
+    fn to_time<T: CheckedTime>(self, epoch: T) -> T {
+        let whole = Duration::from_secs(self.secs.unsigned_abs());
+        let nanos = Duration::from_nanos(u64::from(self.nanos));
+        if self.secs >= 0 {
+            saturating_add(saturating_add(epoch, whole), nanos)
+        } else {
+            saturating_add(saturating_sub(epoch, whole), nanos)
         }
     }
 }
 
 impl From<SystemTime> for DateTime {
+    /// The instant of `t`; one before `i64::MIN` seconds (which no platform has today) saturates.
     fn from(t: SystemTime) -> DateTime {
         match t.duration_since(UNIX_EPOCH) {
             Ok(d) => DateTime {
-                secs: d.as_secs() as i64,
+                secs: i64::try_from(d.as_secs()).unwrap_or(i64::MAX),
                 nanos: d.subsec_nanos(),
             },
             Err(e) => {
                 let d = e.duration();
-                let (mut secs, mut nanos) = (-(d.as_secs() as i64), d.subsec_nanos());
-                if nanos > 0 {
-                    secs -= 1;
-                    nanos = 1_000_000_000 - nanos;
+                // −d as whole seconds rounded down, and the nanoseconds past them.
+                let whole = 0i64.checked_sub_unsigned(d.as_secs());
+                match (whole, d.subsec_nanos()) {
+                    (Some(secs), 0) => DateTime { secs, nanos: 0 },
+                    (Some(secs), nanos) => match secs.checked_sub(1) {
+                        Some(secs) => DateTime {
+                            secs,
+                            nanos: 1_000_000_000 - nanos,
+                        },
+                        None => DateTime::from_secs(i64::MIN),
+                    },
+                    (None, _) => DateTime::from_secs(i64::MIN),
                 }
-                DateTime { secs, nanos }
             }
         }
     }
+}
+
+/// A point in time that moves by a [`Duration`] with checked arithmetic: [`SystemTime`] and the
+/// instants, whose ranges depend on the platform.
+pub(crate) trait CheckedTime: Copy {
+    /// `self + d`, if representable.
+    fn checked_add_duration(self, d: Duration) -> Option<Self>;
+    /// `self - d`, if representable.
+    fn checked_sub_duration(self, d: Duration) -> Option<Self>;
+}
+
+impl CheckedTime for SystemTime {
+    fn checked_add_duration(self, d: Duration) -> Option<Self> {
+        self.checked_add(d)
+    }
+    fn checked_sub_duration(self, d: Duration) -> Option<Self> {
+        self.checked_sub(d)
+    }
+}
+
+impl CheckedTime for tokio::time::Instant {
+    fn checked_add_duration(self, d: Duration) -> Option<Self> {
+        self.checked_add(d)
+    }
+    fn checked_sub_duration(self, d: Duration) -> Option<Self> {
+        self.checked_sub(d)
+    }
+}
+
+/// `t + d`, or the latest time `T` can hold when the sum is past it (found by halving steps: at most
+/// a few hundred checked additions, and only then).
+pub(crate) fn saturating_add<T: CheckedTime>(t: T, d: Duration) -> T {
+    if let Some(sum) = t.checked_add_duration(d) {
+        return sum;
+    }
+    let (mut t, mut step) = (t, d);
+    while !step.is_zero() {
+        match t.checked_add_duration(step) {
+            Some(later) => t = later,
+            None => step /= 2,
+        }
+    }
+    t
+}
+
+/// `t - d`, or the earliest time `T` can hold when the difference is before it.
+pub(crate) fn saturating_sub<T: CheckedTime>(t: T, d: Duration) -> T {
+    if let Some(difference) = t.checked_sub_duration(d) {
+        return difference;
+    }
+    let (mut t, mut step) = (t, d);
+    while !step.is_zero() {
+        match t.checked_sub_duration(step) {
+            Some(earlier) => t = earlier,
+            None => step /= 2,
+        }
+    }
+    t
 }
 
 impl From<DateTime> for SystemTime {
@@ -341,6 +428,65 @@ mod tests {
         assert_eq!(DateTime::from_secs(-1).to_string(), "1969-12-31T23:59:59Z");
         let st = t.to_system_time();
         assert_eq!(DateTime::from(st), t);
+    }
+
+    /// A clock that holds only 0 to 10 s, as a stand-in for the platforms whose `SystemTime` range is
+    /// narrower than `DateTime`'s (Windows: 1601 to 30828).
+    #[derive(Clone, Copy, Debug, PartialEq)]
+    struct Narrow(Duration);
+
+    impl CheckedTime for Narrow {
+        fn checked_add_duration(self, d: Duration) -> Option<Self> {
+            self.0
+                .checked_add(d)
+                .filter(|t| *t <= Duration::from_secs(10))
+                .map(Narrow)
+        }
+        fn checked_sub_duration(self, d: Duration) -> Option<Self> {
+            self.0.checked_sub(d).map(Narrow)
+        }
+    }
+
+    #[test]
+    fn time_arithmetic_saturates_at_the_ends_of_a_narrow_range() {
+        let at = |secs: u64, nanos: u32| Narrow(Duration::new(secs, nanos));
+        assert_eq!(saturating_add(at(3, 0), Duration::from_secs(2)), at(5, 0));
+        assert_eq!(saturating_add(at(3, 0), Duration::MAX), at(10, 0));
+        assert_eq!(saturating_add(at(3, 5), Duration::from_secs(8)), at(10, 0));
+        assert_eq!(saturating_sub(at(3, 0), Duration::from_secs(1)), at(2, 0));
+        assert_eq!(saturating_sub(at(3, 7), Duration::MAX), at(0, 0));
+        // DateTime → a clock whose Unix epoch is at 5 s.
+        let epoch = at(5, 0);
+        for (secs, nanos, expected) in [
+            (2, 0, at(7, 0)),
+            (-2, 500_000_000, at(3, 500_000_000)),
+            (100, 0, at(10, 0)),
+            (i64::MAX, 999_999_999, at(10, 0)),
+            (-100, 0, at(0, 0)),
+            (i64::MIN, 0, at(0, 0)),
+        ] {
+            let t = DateTime { secs, nanos };
+            assert_eq!(t.to_time(epoch), expected, "{secs}.{nanos}");
+        }
+    }
+
+    #[test]
+    fn system_times_before_i64_min_seconds_saturate() {
+        // Where the platform has `SystemTime`s that far back (Unix: i64 seconds), converting them
+        // must not overflow.
+        for (secs, nanos) in [(1u64 << 63, 0), ((1u64 << 63) - 1, 1), (u64::MAX, 0)] {
+            if let Some(t) = UNIX_EPOCH.checked_sub(Duration::new(secs, nanos)) {
+                let d = DateTime::from(t);
+                assert_eq!(d.secs(), i64::MIN, "{secs}.{nanos}");
+                let _ = (d.to_string(), d.to_system_time());
+            }
+        }
+        let t = DateTime::from(UNIX_EPOCH - Duration::new(1, 250_000_000));
+        assert_eq!((t.secs(), t.subsec_nanos()), (-2, 750_000_000));
+        assert_eq!(
+            t.checked_to_system_time(),
+            Some(UNIX_EPOCH - Duration::new(1, 250_000_000))
+        );
     }
 
     #[test]

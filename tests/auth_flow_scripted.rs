@@ -19,7 +19,7 @@ use std::collections::HashMap;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use base64::Engine as _;
-use cognito::auth::flow::NewDevice;
+use cognito::auth::flow::{NewDevice, MAX_AUTOMATIC_ANSWERS};
 use cognito::auth::srp::{cognito_timestamp, SrpError};
 use cognito::auth::{secret_hash, RefreshError, RememberedDevice, SignInError, SignInStep, Tokens};
 use cognito::idp::operation::{InitiateAuthError, RespondToAuthChallengeError};
@@ -717,6 +717,269 @@ async fn unexpected_srp_challenges_are_errors() {
         "{err:?}"
     );
     assert_eq!(server.request_count(), 1);
+}
+
+/// The `PASSWORD_VERIFIER` parameters of the honest `server` for the pycognito user.
+fn verifier_parameters(server: &srp::Server, params: &Value, username: &str) -> Value {
+    json!({"SALT": server.salt_hex(), "SRP_B": server.srp_b(), "SECRET_BLOCK": params["SECRET_BLOCK"],
+           "USERNAME": username, "USER_ID_FOR_SRP": params["USER_ID_FOR_SRP"]})
+}
+
+#[tokio::test]
+async fn a_second_password_verifier_is_refused_not_answered_with_the_same_a() {
+    let (params, password) = pycognito_challenge();
+    let user_id = params["USER_ID_FOR_SRP"].as_str().unwrap().to_owned();
+    let pool_name = POOL_ID.split_once('_').unwrap().1;
+    let salt = params["SALT"].as_str().unwrap();
+    let first = srp::Server::for_password(salt, pool_name, &user_id, &password, "5eed01");
+    let second = srp::Server::for_password(salt, pool_name, &user_id, &password, "5eed02");
+
+    let server = RecordingServer::start(CannedResponse::aws_error(500, "Unscripted", "no"));
+    server.push(challenge(
+        "PASSWORD_VERIFIER",
+        &session(1),
+        verifier_parameters(&first, &params, &user_id),
+    ));
+    server.push(challenge(
+        "PASSWORD_VERIFIER",
+        &session(2),
+        verifier_parameters(&second, &params, &user_id),
+    ));
+    server.push(signed_in(&user_id, json!({})));
+    let err = public_client(&server)
+        .sign_in(CLIENT)
+        .password_srp(POOL_ID, "dana", &password)
+        .await
+        .expect_err("a second PASSWORD_VERIFIER in one sign-in");
+    assert!(
+        matches!(err, SignInError::Srp(SrpError::EphemeralUsed)),
+        "{err:?}"
+    );
+    assert_eq!(
+        server.request_count(),
+        2,
+        "the second PASSWORD_VERIFIER is not answered"
+    );
+
+    // The same for a device: one DEVICE_PASSWORD_VERIFIER per DEVICE_SRP_AUTH.
+    let device = RememberedDevice {
+        device_key: DEVICE_KEY.into(),
+        device_group_key: DEVICE_GROUP_KEY.into(),
+        device_password: format!("device-{NEVER_LOGGED}"),
+    };
+    let device_verifier = json!({"SALT": "0a1b2c", "SRP_B": "1234abcd", "USERNAME": "dana",
+                                 "SECRET_BLOCK": B64.encode(b"device block")});
+    let server = RecordingServer::start(CannedResponse::aws_error(500, "Unscripted", "no"));
+    server.push(challenge("DEVICE_SRP_AUTH", &session(1), json!({})));
+    server.push(challenge(
+        "DEVICE_PASSWORD_VERIFIER",
+        &session(2),
+        device_verifier.clone(),
+    ));
+    server.push(challenge(
+        "DEVICE_PASSWORD_VERIFIER",
+        &session(3),
+        device_verifier,
+    ));
+    server.push(signed_in("dana", json!({})));
+    let err = public_client(&server)
+        .sign_in(CLIENT)
+        .device(device)
+        .password("dana", PASSWORD)
+        .await
+        .expect_err("a second DEVICE_PASSWORD_VERIFIER");
+    assert!(
+        matches!(err, SignInError::Srp(SrpError::EphemeralUsed)),
+        "{err:?}"
+    );
+    assert_eq!(server.request_count(), 3);
+}
+
+#[tokio::test]
+async fn challenges_answered_inside_the_flow_are_capped() {
+    let device = RememberedDevice {
+        device_key: DEVICE_KEY.into(),
+        device_group_key: DEVICE_GROUP_KEY.into(),
+        device_password: format!("device-{NEVER_LOGGED}"),
+    };
+    let server = RecordingServer::start(CannedResponse::aws_error(500, "Unscripted", "no"));
+    for n in 1..=10 {
+        server.push(challenge("DEVICE_SRP_AUTH", &session(n), json!({})));
+    }
+    server.push(signed_in("dana", json!({})));
+    let err = public_client(&server)
+        .sign_in(CLIENT)
+        .device(device)
+        .password("dana", PASSWORD)
+        .await
+        .expect_err("an endless run of DEVICE_SRP_AUTH");
+    assert!(
+        matches!(err, SignInError::TooManyChallenges(MAX_AUTOMATIC_ANSWERS)),
+        "{err:?}"
+    );
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "the service asked for more than {MAX_AUTOMATIC_ANSWERS} SRP and device challenges in \
+             a row"
+        )
+    );
+    // InitiateAuth, then one answer per allowed challenge; the next one is refused.
+    assert_eq!(server.request_count(), 1 + MAX_AUTOMATIC_ANSWERS);
+}
+
+#[tokio::test]
+async fn srp_b_and_salt_have_a_size_limit() {
+    let (params, password) = pycognito_challenge();
+    let user_id = params["USER_ID_FOR_SRP"].as_str().unwrap().to_owned();
+    let pool_name = POOL_ID.split_once('_').unwrap().1;
+    let honest = srp::Server::for_password(
+        params["SALT"].as_str().unwrap(),
+        pool_name,
+        &user_id,
+        &password,
+        "5eed0fb0a5e",
+    );
+    let (salt, b) = (honest.salt_hex(), honest.srp_b());
+    let zeros = |total: usize, value: &str| format!("{}{value}", "0".repeat(total - value.len()));
+    // (SALT, SRP_B, accepted): B up to 3072 bits plus a byte of padding (770 hex digits), the salt
+    // up to 1024 hex digits, leading zeros included.
+    let cases = [
+        (salt.clone(), zeros(770, &b), true),
+        (zeros(1024, &salt), b.clone(), true),
+        (salt.clone(), zeros(771, &b), false),
+        (salt.clone(), "f".repeat(100_000), false),
+        (zeros(1025, &salt), b.clone(), false),
+        ("1".repeat(1_000_000), b.clone(), false),
+    ];
+    for (i, (salt, srp_b, accepted)) in cases.into_iter().enumerate() {
+        let server = RecordingServer::start(CannedResponse::aws_error(500, "Unscripted", "no"));
+        server.push(challenge(
+            "PASSWORD_VERIFIER",
+            &session(1),
+            json!({"SALT": salt, "SRP_B": srp_b, "SECRET_BLOCK": params["SECRET_BLOCK"],
+                   "USERNAME": user_id, "USER_ID_FOR_SRP": user_id}),
+        ));
+        server.push(signed_in(&user_id, json!({})));
+        let result = public_client(&server)
+            .sign_in(CLIENT)
+            .password_srp(POOL_ID, "dana", &password)
+            .await;
+        if accepted {
+            expect_signed_in(result.expect("within the limits"));
+            let requests = server.requests();
+            let srp_a = requests[0].body_json()["AuthParameters"]["SRP_A"]
+                .as_str()
+                .unwrap()
+                .to_owned();
+            let responses = &requests[1].body_json()["ChallengeResponses"];
+            assert_eq!(
+                responses["PASSWORD_CLAIM_SIGNATURE"],
+                honest.expected_signature(
+                    &srp_a,
+                    pool_name,
+                    &user_id,
+                    params["SECRET_BLOCK"].as_str().unwrap(),
+                    responses["TIMESTAMP"].as_str().unwrap()
+                ),
+                "case {i}: leading zeros change nothing"
+            );
+        } else {
+            let err = result.expect_err("over the limit");
+            assert!(
+                matches!(err, SignInError::Srp(SrpError::ValueTooLong { .. })),
+                "case {i}: {err:?}"
+            );
+            assert_eq!(server.request_count(), 1, "case {i}: nothing answered");
+        }
+    }
+}
+
+/// After SRP, Cognito names the user by `USER_ID_FOR_SRP` (the `username` attribute, not the alias
+/// signed in with): the answer's `USERNAME`, the proof and `SECRET_HASH` all use it (API reference,
+/// `ChallengeParameters`: "You must use the username and not an alias in the ChallengeResponses"),
+/// even when the challenge's `USERNAME` is the alias; so do the steps that follow.
+#[tokio::test]
+async fn user_id_for_srp_not_the_alias_feeds_username_proof_and_secret_hash() {
+    let (params, password) = pycognito_challenge();
+    let user_id = params["USER_ID_FOR_SRP"].as_str().unwrap().to_owned();
+    let alias = "dana@example.com";
+    assert_ne!(user_id, alias);
+    let pool_name = POOL_ID.split_once('_').unwrap().1;
+    let honest = srp::Server::for_password(
+        params["SALT"].as_str().unwrap(),
+        pool_name,
+        &user_id,
+        &password,
+        "a11a5",
+    );
+    let block = params["SECRET_BLOCK"].as_str().unwrap().to_owned();
+
+    let server = RecordingServer::start(CannedResponse::aws_error(500, "Unscripted", "no"));
+    server.push(challenge(
+        "PASSWORD_VERIFIER",
+        &session(1),
+        verifier_parameters(&honest, &params, alias),
+    ));
+    server.push(challenge(
+        "SMS_MFA",
+        &session(2),
+        json!({"CODE_DELIVERY_DESTINATION": "+*******1234"}),
+    ));
+    server.push(signed_in(&user_id, json!({})));
+    let idp = secret_client(&server);
+    let before = SystemTime::now();
+    let SignInStep::SmsMfa(code) = idp
+        .sign_in(CLIENT)
+        .password_srp(POOL_ID, alias, &password)
+        .await
+        .expect("PASSWORD_VERIFIER answered")
+    else {
+        panic!("expected SMS_MFA");
+    };
+    expect_signed_in(code.respond("123456").await.expect("SMS_MFA"));
+
+    let requests = server.requests();
+    assert_eq!(requests.len(), 3);
+    let mut initiate = requests[0].body_json();
+    let srp_a = take(&mut initiate, "AuthParameters", "SRP_A");
+    assert_eq!(
+        initiate["AuthParameters"],
+        json!({"USERNAME": alias, "SRP_A": "<SRP_A>", "SECRET_HASH": hash(alias)}),
+        "InitiateAuth names the user as given"
+    );
+    let mut verifier = requests[1].body_json();
+    let signature = take(
+        &mut verifier,
+        "ChallengeResponses",
+        "PASSWORD_CLAIM_SIGNATURE",
+    );
+    let timestamp = take(&mut verifier, "ChallengeResponses", "TIMESTAMP");
+    assert_timestamp(&timestamp, before);
+    assert_eq!(
+        verifier,
+        respond_body(
+            "PASSWORD_VERIFIER",
+            1,
+            json!({"USERNAME": user_id, "PASSWORD_CLAIM_SECRET_BLOCK": block,
+                   "PASSWORD_CLAIM_SIGNATURE": "<PASSWORD_CLAIM_SIGNATURE>", "TIMESTAMP": "<TIMESTAMP>",
+                   "SECRET_HASH": hash(&user_id)})
+        )
+    );
+    assert_eq!(
+        signature,
+        honest.expected_signature(&srp_a, pool_name, &user_id, &block, &timestamp),
+        "the proof is over USER_ID_FOR_SRP"
+    );
+    assert_call(
+        &requests[2],
+        "RespondToAuthChallenge",
+        respond_body(
+            "SMS_MFA",
+            2,
+            json!({"SMS_MFA_CODE": "123456", "USERNAME": user_id, "SECRET_HASH": hash(&user_id)}),
+        ),
+    );
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1617,6 +1880,42 @@ async fn new_password_required_with_required_attributes_public_and_admin() {
             "{auth}"
         );
     }
+}
+
+#[tokio::test]
+async fn new_password_required_debug_shows_attribute_names_not_values() {
+    // The model marks attribute values sensitive: e-mail, phone number, custom attributes.
+    let attributes = json!({
+        "email": format!("dana-{NEVER_LOGGED}@example.com"),
+        "phone_number": format!("+15550100-{NEVER_LOGGED}"),
+        "custom:national_id": format!("id-{NEVER_LOGGED}"),
+    });
+    let server = RecordingServer::start(CannedResponse::aws_error(500, "Unscripted", "no"));
+    server.push(challenge(
+        "NEW_PASSWORD_REQUIRED",
+        &session(1),
+        json!({"USER_ID_FOR_SRP": "dana", "requiredAttributes": "[]",
+               "userAttributes": attributes.to_string()}),
+    ));
+    let step = public_client(&server)
+        .sign_in(CLIENT)
+        .password("dana", PASSWORD)
+        .await
+        .unwrap();
+    let debug = format!("{step:?}");
+    assert_redacted("NEW_PASSWORD_REQUIRED", &debug);
+    for name in ["email", "phone_number", "custom:national_id"] {
+        assert!(debug.contains(name), "the attribute names show: {debug}");
+    }
+    let SignInStep::NewPasswordRequired(npr) = step else {
+        panic!("expected NEW_PASSWORD_REQUIRED");
+    };
+    // The values are still there for the program.
+    assert_eq!(
+        npr.user_attributes["email"],
+        format!("dana-{NEVER_LOGGED}@example.com")
+    );
+    assert_redacted("NewPasswordRequired", &format!("{npr:?} {npr:#?}"));
 }
 
 #[tokio::test]

@@ -83,11 +83,12 @@ fn jwks_url(server: &RecordingServer, pool_id: &str) -> String {
 
 /// `header.payload.signature` with an RS256 signature by `key`.
 fn sign(header: &Value, payload: &Value, key: &TestKey) -> String {
-    let input = format!(
-        "{}.{}",
-        B64.encode(header.to_string()),
-        B64.encode(payload.to_string())
-    );
+    sign_raw(&header.to_string(), &payload.to_string(), key)
+}
+
+/// [`sign`] of JSON texts as given, which may hold what a `Value` cannot (a duplicate member).
+fn sign_raw(header: &str, payload: &str, key: &TestKey) -> String {
+    let input = format!("{}.{}", B64.encode(header), B64.encode(payload));
     let mut signature = vec![0; key.pair.public().modulus_len()];
     key.pair
         .sign(
@@ -1489,4 +1490,432 @@ fn builder_rejects_incomplete_or_ambiguous_settings() {
         "https://cognito-idp.cn-north-1.amazonaws.com.cn/cn-north-1_Abc/.well-known/jwks.json"
     );
     assert_eq!(pool.pool_id(), "cn-north-1_Abc");
+}
+
+// ---------------------------------------------------------------------------------------
+// Hostile keys and tokens
+// ---------------------------------------------------------------------------------------
+
+/// A JWKS server with these keys, as given.
+fn raw_jwks_server(keys: Vec<Value>) -> RecordingServer {
+    RecordingServer::start(
+        CannedResponse::empty(200)
+            .with_header("Content-Type", "application/json")
+            .with_body(json!({ "keys": keys }).to_string()),
+    )
+}
+
+/// The JWK of `key` under `kid`, with `changes` merged in (a `null` removes a member).
+fn jwk_as(key: &TestKey, kid: &str, changes: Value) -> Value {
+    with(with(jwk(key), json!({ "kid": kid })), changes)
+}
+
+/// The token of [`access_claims`] signed by `key` under `kid`.
+fn token_as(key: &TestKey, kid: &str) -> String {
+    sign(&rs256_header(kid), &access_claims(), key)
+}
+
+const URL_SAFE_ALPHABET: &[u8; 64] =
+    b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+/// `part` (unpadded base64url) with one of the unused bits of its last symbol set: the same bytes to
+/// a lenient decoder, a different string. `None` when the length leaves no unused bits.
+fn non_canonical(part: &str) -> Option<String> {
+    if part.len() % 4 == 0 {
+        return None;
+    }
+    let (body, last) = part.split_at(part.len() - 1);
+    let index = URL_SAFE_ALPHABET
+        .iter()
+        .position(|c| *c == last.as_bytes()[0])
+        .expect("base64url symbol");
+    assert_eq!(
+        index & 1,
+        0,
+        "a canonical last symbol has its low bit clear"
+    );
+    Some(format!(
+        "{body}{}",
+        char::from(URL_SAFE_ALPHABET[index | 1])
+    ))
+}
+
+#[tokio::test]
+async fn keys_that_cannot_verify_rs256_are_refused_by_kid() {
+    let key1 = key(1);
+    let public = RsaPublicKeyComponents::<Vec<u8>>::from(key1.pair.public());
+    let mut short_modulus = vec![0xc5u8; 128];
+    short_modulus[127] |= 1;
+    let n = B64.encode(&public.n);
+    let cases: Vec<(&str, Value, &str)> = vec![
+        ("enc-key", json!({ "use": "enc" }), r#"use is "enc""#),
+        ("rs512-key", json!({ "alg": "RS512" }), r#"alg is "RS512""#),
+        (
+            "short-key",
+            json!({ "n": B64.encode(&short_modulus) }),
+            "1024 bits",
+        ),
+        // 0x0100000001: five bytes.
+        ("five-byte-e", json!({ "e": "AQAAAAE" }), "exponent"),
+        ("e-one", json!({ "e": "AQ" }), "exponent"),
+        ("e-even", json!({ "e": "AQAA" }), "exponent"),
+        ("ec-key", json!({ "kty": "EC" }), "kty"),
+        (
+            "non-canonical-n",
+            json!({ "n": non_canonical(&n).expect("a 2048-bit modulus leaves unused bits") }),
+            "base64url",
+        ),
+    ];
+    let server = raw_jwks_server(
+        cases
+            .iter()
+            .map(|(kid, changes, _)| jwk_as(&key1, kid, changes.clone()))
+            .collect(),
+    );
+    let verifier = verifier(pool(&server, TokenUse::Access));
+    for (kid, _, reason_part) in &cases {
+        let err = verify_err(&verifier, &token_as(&key1, kid)).await;
+        match &err {
+            JwtError::UnsupportedKey { kid: k, reason } => {
+                assert_eq!(k, kid);
+                assert!(reason.contains(reason_part), "{kid}: {reason}");
+            }
+            other => panic!("{kid}: expected UnsupportedKey, got {other:?}"),
+        }
+    }
+    assert_eq!(server.request_count(), 1);
+}
+
+#[tokio::test]
+async fn duplicate_kids_are_ambiguous_unless_one_key_can_verify() {
+    let key1 = key(1);
+    let key2 = key(2);
+    let server = raw_jwks_server(vec![
+        // Two different RSA keys under one kid: which one signs is anyone's guess.
+        jwk_as(&key1, "dup", json!({})),
+        jwk_as(&key2, "dup", json!({})),
+        // The same key twice is one key.
+        jwk_as(&key1, "twice", json!({})),
+        jwk_as(&key1, "twice", json!({})),
+        // An encryption key and a signing key under one kid (RFC 7517 allows it): the signing
+        // key verifies, whatever the order.
+        jwk_as(&key1, "mixed", json!({ "use": "enc" })),
+        jwk_as(&key1, "mixed", json!({})),
+        json!({ "kid": "ec-first", "kty": "EC", "crv": "P-256", "x": "AA", "y": "AA" }),
+        jwk_as(&key2, "ec-first", json!({})),
+    ]);
+    let verifier = verifier(pool(&server, TokenUse::Access));
+
+    for signer in [&key1, &key2] {
+        let err = verify_err(&verifier, &token_as(signer, "dup")).await;
+        assert!(
+            matches!(&err, JwtError::UnsupportedKey { kid, reason }
+                if kid == "dup" && reason.contains("several")),
+            "{err:?}"
+        );
+    }
+    verifier
+        .verify(&token_as(&key1, "twice"))
+        .await
+        .expect("a key listed twice");
+    verifier
+        .verify(&token_as(&key1, "mixed"))
+        .await
+        .expect("the signing key of a kid shared with an encryption key");
+    verifier
+        .verify(&token_as(&key2, "ec-first"))
+        .await
+        .expect("the RSA key of a kid shared with an EC key");
+    assert_eq!(
+        verify_err(&verifier, &token_as(&key1, "ec-first")).await,
+        JwtError::InvalidSignature
+    );
+    assert_eq!(server.request_count(), 1);
+}
+
+#[tokio::test]
+async fn a_known_kid_verifies_after_failed_and_garbage_refetches() {
+    let key1 = key(1);
+    let key2 = key(2);
+    let server = jwks_server(&[&key1]);
+    let verifier = JwtVerifier::builder()
+        .pool(pool(&server, TokenUse::Access))
+        .jwks_refetch_interval(Duration::ZERO)
+        .build()
+        .expect("verifier");
+    let known = token(&key1, &access_claims());
+    let unknown = token(&key2, &access_claims());
+    verifier.verify(&known).await.expect("first fetch");
+    assert_eq!(server.request_count(), 1);
+
+    let bad_answers = [
+        CannedResponse::empty(500).with_body("Internal Server Error"),
+        CannedResponse::empty(200).with_body("<html>captive portal</html>"),
+        CannedResponse::empty(200).with_body(r#"{"keys": "none"}"#),
+        CannedResponse::empty(200).with_body(vec![b'{'; 4096]),
+        jwks_response(&[&key1]).with_behaviour(Behaviour::CloseAfterHeaders),
+    ];
+    for (i, bad) in bad_answers.into_iter().enumerate() {
+        server.push(bad);
+        // An unknown kid refetches; the fetch fails…
+        assert!(
+            matches!(
+                verify_err(&verifier, &unknown).await,
+                JwtError::JwksFetch { .. }
+            ),
+            "answer {i}"
+        );
+        assert_eq!(server.request_count(), 2 + i, "answer {i}");
+        // …and the keys fetched before stay in use, with no further request.
+        verifier.verify(&known).await.expect("the cached key");
+        verifier.verify_sync(&known).expect("the cached key, sync");
+        assert_eq!(server.request_count(), 2 + i, "answer {i}");
+    }
+}
+
+#[tokio::test]
+async fn base64url_with_non_canonical_trailing_bits_is_malformed() {
+    let key1 = key(1);
+    let server = jwks_server(&[&key1]);
+    let verifier = verifier(pool(&server, TokenUse::Access));
+    let lenient = base64::engine::GeneralPurpose::new(
+        &base64::alphabet::URL_SAFE,
+        base64::engine::GeneralPurposeConfig::new()
+            .with_decode_allow_trailing_bits(true)
+            .with_decode_padding_mode(base64::engine::DecodePaddingMode::Indifferent),
+    );
+
+    // Claims padded until the header and payload parts have unused bits.
+    let mut filler = String::new();
+    let genuine = loop {
+        let t = token(&key1, &with(access_claims(), json!({ "x": filler })));
+        if t.split('.').all(|p| p.len() % 4 != 0) {
+            break t;
+        }
+        filler.push('x');
+    };
+    verifier
+        .verify(&genuine)
+        .await
+        .expect("the canonical token");
+    let parts: Vec<&str> = genuine.split('.').collect();
+    for i in 0..3 {
+        let altered = non_canonical(parts[i]).expect("unused bits");
+        assert_eq!(
+            lenient.decode(&altered).expect("lenient decoder"),
+            lenient.decode(parts[i]).expect("lenient decoder"),
+            "part {i}: same bytes to a lenient decoder"
+        );
+        let mut forged = parts.clone();
+        forged[i] = &altered;
+        let err = verify_err(&verifier, &forged.join(".")).await;
+        assert!(
+            matches!(&err, JwtError::Malformed(m) if m.contains("base64url")),
+            "part {i}: {err:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn duplicate_members_in_the_header_or_payload_are_malformed() {
+    let key1 = key(1);
+    let server = jwks_server(&[&key1]);
+    let verifier = verifier(pool(&server, TokenUse::Access));
+    let claims = access_claims().to_string();
+    let payload = &claims[1..]; // the members, without the opening brace
+
+    let cases = [
+        (
+            r#"{"alg":"HS256","alg":"RS256","kid":"key-1"}"#.to_owned(),
+            claims.clone(),
+        ),
+        (
+            r#"{"alg":"RS256","alg":"RS256","kid":"key-1"}"#.to_owned(),
+            claims.clone(),
+        ),
+        (
+            r#"{"alg":"RS256","kid":"key-2","kid":"key-1"}"#.to_owned(),
+            claims.clone(),
+        ),
+        (
+            r#"{"alg":"RS256","kid":"key-1"}"#.to_owned(),
+            format!(r#"{{"exp":1,{payload}"#),
+        ),
+        (
+            r#"{"alg":"RS256","kid":"key-1"}"#.to_owned(),
+            format!(r#"{{"iss":"https://evil.example.com",{payload}"#),
+        ),
+    ];
+    for (header, payload) in &cases {
+        let err = verify_err(&verifier, &sign_raw(header, payload, &key1)).await;
+        assert!(
+            matches!(&err, JwtError::Malformed(m) if m.contains("duplicate")),
+            "{header} {payload:.40}: {err:?}"
+        );
+    }
+    // Duplicates inside a claim's own value are the claim's business.
+    let nested = format!(r#"{{"custom:obj":{{"a":1,"a":2}},{payload}"#);
+    verifier
+        .verify(&sign_raw(
+            r#"{"alg":"RS256","kid":"key-1"}"#,
+            &nested,
+            &key1,
+        ))
+        .await
+        .expect("a nested duplicate");
+}
+
+#[tokio::test]
+async fn exp_edge_values() {
+    let key1 = key(1);
+    let server = jwks_server(&[&key1]);
+    let strict = JwtVerifier::builder()
+        .pool(pool(&server, TokenUse::Access))
+        .leeway(Duration::ZERO)
+        .build()
+        .expect("verifier");
+    let with_exp = |exp: Value| token(&key1, &with(access_claims(), json!({ "exp": exp })));
+
+    // `exp` is the first instant the token is no longer valid: exp == now is expired.
+    let now = now();
+    assert!(matches!(
+        verify_err(&strict, &with_exp(json!(now))).await,
+        JwtError::Expired { exp, .. } if exp == now
+    ));
+    // Fractional seconds are dropped: half a second from now is now, expired.
+    assert!(matches!(
+        verify_err(&strict, &with_exp(json!(now as f64 + 0.5))).await,
+        JwtError::Expired { .. }
+    ));
+    let claims = strict
+        .verify(&with_exp(json!(now as f64 + 3600.75)))
+        .await
+        .expect("a fractional exp in the future");
+    assert_eq!(claims.exp, now + 3600);
+
+    // Out of range, whatever the type: refused, never wrapped or saturated into a valid time.
+    for exp in [
+        json!(1e300),
+        json!(-1e300),
+        json!(1e15),
+        json!(u64::MAX),
+        json!(i64::MAX),
+        json!(1_000_000_000_000_000_i64),
+        json!(i64::MIN),
+    ] {
+        let err = verify_err(&strict, &with_exp(exp.clone())).await;
+        assert!(
+            matches!(&err, JwtError::Malformed(m) if m.contains("exp")),
+            "{exp}: {err:?}"
+        );
+    }
+    // The largest accepted value.
+    strict
+        .verify(&with_exp(json!(999_999_999_999_999_i64)))
+        .await
+        .expect("exp just under 10^15");
+}
+
+#[test]
+fn http_jwks_urls_are_refused_unless_loopback() {
+    let build = |url: &str| {
+        JwtVerifier::builder()
+            .pool(
+                UserPool::new(REGION, POOL_ID)
+                    .jwks_url(url)
+                    .client_id(CLIENT_ID)
+                    .token_use(TokenUse::Access),
+            )
+            .build()
+            .map(|_| ())
+    };
+    for url in [
+        "http://example.com/jwks.json",
+        "http://cognito-idp.us-east-1.amazonaws.com/us-east-1_TestPool1/.well-known/jwks.json",
+        "http://10.0.0.1/jwks.json",
+        "http://192.168.1.10:9229/jwks.json",
+        "http://0.0.0.0:9229/jwks.json",
+        "http://127.0.0.1.nip.io/jwks.json",
+        "http://localhost.example.com/jwks.json",
+        "http://[::2]/jwks.json",
+        "http://cognito-local:9229/pool/.well-known/jwks.json",
+    ] {
+        match build(url) {
+            Err(BuildError::InvalidJwksUrl { reason, .. }) => {
+                assert!(reason.contains("https"), "{url}: {reason}")
+            }
+            other => panic!("{url}: expected InvalidJwksUrl, got {other:?}"),
+        }
+    }
+    // Loopback (the test servers of this file and moto) and https.
+    for url in [
+        "http://127.0.0.1:9229/jwks.json",
+        "http://127.1.2.3/jwks.json",
+        "http://localhost:9229/jwks.json",
+        "http://LocalHost/jwks.json",
+        "http://[::1]:8080/jwks.json",
+        "https://example.com/jwks.json",
+        "HTTPS://example.com/jwks.json",
+    ] {
+        assert_eq!(build(url), Ok(()), "{url}");
+    }
+    // The documented opt-in, for an emulator on a trusted network.
+    for url in [
+        "http://example.com/jwks.json",
+        "http://cognito-local:9229/pool/.well-known/jwks.json",
+    ] {
+        let built = JwtVerifier::builder()
+            .pool(
+                UserPool::new(REGION, POOL_ID)
+                    .jwks_url(url)
+                    .client_id(CLIENT_ID)
+                    .token_use(TokenUse::Access),
+            )
+            .allow_insecure_http_jwks(true)
+            .build();
+        assert!(built.is_ok(), "{url}: {built:?}");
+    }
+    // The opt-in lifts the https rule only: other URLs stay refused.
+    let built = JwtVerifier::builder()
+        .pool(
+            UserPool::new(REGION, POOL_ID)
+                .jwks_url("ftp://example.com/jwks.json")
+                .client_id(CLIENT_ID)
+                .token_use(TokenUse::Access),
+        )
+        .allow_insecure_http_jwks(true)
+        .build();
+    assert!(
+        matches!(built, Err(BuildError::InvalidJwksUrl { .. })),
+        "{built:?}"
+    );
+}
+
+/// The hidden constructor the fuzz targets use: a JWKS document cached without any request.
+#[test]
+fn hydrate_from_a_jwks_document_without_fetching() {
+    let key1 = key(1);
+    let verifier = JwtVerifier::builder()
+        .pool(
+            UserPool::new(REGION, POOL_ID)
+                .client_id(CLIENT_ID)
+                .token_use(TokenUse::Access),
+        )
+        .build()
+        .expect("verifier");
+    let valid = token(&key1, &access_claims());
+    assert!(matches!(
+        verifier.verify_sync(&valid),
+        Err(JwtError::JwksNotCached { .. })
+    ));
+    assert!(matches!(
+        verifier.hydrate_from_jwks_document(b"<html>"),
+        Err(JwtError::JwksFetch { .. })
+    ));
+    verifier
+        .hydrate_from_jwks_document(jwks(&[&key1]).as_bytes())
+        .expect("a JWKS document");
+    verifier
+        .verify_sync(&valid)
+        .expect("verified with no fetch");
 }

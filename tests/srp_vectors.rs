@@ -17,7 +17,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use cognito::auth::secret_hash::secret_hash;
 use cognito::auth::srp::{
     cognito_timestamp, DevicePasswordVerifierChallenge, DeviceSrpClient, DeviceVerifier,
-    PasswordVerifierChallenge, SrpClient,
+    PasswordVerifierChallenge, SrpClient, SrpError,
 };
 use serde::Deserialize;
 
@@ -122,7 +122,9 @@ fn check_user(origin: &str, v: &UserVector) {
     }
 
     let challenge = PasswordVerifierChallenge::from_parameters(&v.challenge).unwrap();
-    let key = client
+    // A client's private value computes one key: one client for the key, one for the answer.
+    let key = SrpClient::with_private_key(&v.pool_id, &v.a)
+        .unwrap()
         .password_authentication_key(
             &challenge.user_id_for_srp,
             &v.password,
@@ -139,7 +141,8 @@ fn check_user(origin: &str, v: &UserVector) {
         v.response["TIMESTAMP"],
         "{ctx}: TIMESTAMP"
     );
-    let mut responses = client
+    let mut responses = SrpClient::with_private_key(&v.pool_id, &v.a)
+        .unwrap()
         .password_verifier(&challenge, &v.password, now)
         .unwrap()
         .into_challenge_responses();
@@ -164,14 +167,16 @@ fn check_device(origin: &str, v: &DeviceVector) {
     }
 
     let challenge = DevicePasswordVerifierChallenge::from_parameters(&v.challenge).unwrap();
-    let key = client
+    let key = DeviceSrpClient::with_private_key(&v.device_group_key, &v.device_key, &v.a)
+        .unwrap()
         .device_authentication_key(&v.device_password, &challenge.salt, &challenge.srp_b)
         .unwrap();
     assert_eq!(key.u_hex(), v.u, "{ctx}: u");
     assert_eq!(hex(key.as_bytes()), v.key, "{ctx}: HKDF key");
 
     let now = at(v.now_unix, v.now_subsec_nanos);
-    let responses = client
+    let responses = DeviceSrpClient::with_private_key(&v.device_group_key, &v.device_key, &v.a)
+        .unwrap()
         .password_verifier(&challenge, &v.device_password, now)
         .unwrap()
         .into_challenge_responses();
@@ -228,4 +233,60 @@ fn pycognito_vectors() {
 #[test]
 fn amazon_cognito_identity_js_vectors() {
     check_file("amazon-cognito-identity-js.json", 8, 4);
+}
+
+/// A client's private value `a` answers one challenge: a second answer (or key) from the same client
+/// is refused, so that one `a` never meets two server values B.
+#[test]
+fn a_client_answers_one_challenge() {
+    let vectors = load("pycognito.json");
+    let v = &vectors.user_srp[0];
+    let challenge = PasswordVerifierChallenge::from_parameters(&v.challenge).unwrap();
+    let now = at(v.now_unix, v.now_subsec_nanos);
+
+    let client = SrpClient::with_private_key(&v.pool_id, &v.a).unwrap();
+    let first = client.password_verifier(&challenge, &v.password, now);
+    assert!(first.is_ok(), "{first:?}");
+    let again = client.password_verifier(&challenge, &v.password, now);
+    assert!(
+        matches!(again, Err(SrpError::EphemeralUsed)),
+        "the same a answered twice: {again:?}"
+    );
+    // SRP_A stays readable.
+    assert_eq!(client.srp_a(), v.srp_a);
+
+    let client = SrpClient::with_private_key(&v.pool_id, &v.a).unwrap();
+    client
+        .password_authentication_key(
+            &challenge.user_id_for_srp,
+            &v.password,
+            &challenge.salt,
+            &challenge.srp_b,
+        )
+        .unwrap();
+    let again = client.password_verifier(&challenge, &v.password, now);
+    assert!(
+        matches!(again, Err(SrpError::EphemeralUsed)),
+        "a key, then an answer: {again:?}"
+    );
+
+    let d = &vectors.device_srp[0];
+    let challenge = DevicePasswordVerifierChallenge::from_parameters(&d.challenge).unwrap();
+    let now = at(d.now_unix, d.now_subsec_nanos);
+    let device =
+        DeviceSrpClient::with_private_key(&d.device_group_key, &d.device_key, &d.a).unwrap();
+    assert!(device
+        .password_verifier(&challenge, &d.device_password, now)
+        .is_ok());
+    let again = device.password_verifier(&challenge, &d.device_password, now);
+    assert!(
+        matches!(again, Err(SrpError::EphemeralUsed)),
+        "the same device a answered twice: {again:?}"
+    );
+    let again =
+        device.device_authentication_key(&d.device_password, &challenge.salt, &challenge.srp_b);
+    assert!(
+        matches!(again, Err(SrpError::EphemeralUsed)),
+        "a key after an answer: {again:?}"
+    );
 }

@@ -21,12 +21,18 @@
 //! # Ok(()) }
 //! ```
 //!
+//! The flow answers at most [`MAX_AUTOMATIC_ANSWERS`] challenges in a row by itself, and one SRP private
+//! value answers one `PASSWORD_VERIFIER`: a service that asks again gets an error
+//! ([`SignInError::TooManyChallenges`], or [`SignInError::Srp`] with `SrpError::EphemeralUsed`).
+//!
 //! SECRET_HASH: give the client the app client's secret (`idp::Client::with_app_client_secret`) and every
 //! step carries the right hash (after SRP, of the `USER_ID_FOR_SRP`).
 
 use std::collections::HashMap;
 use std::fmt;
 use std::time::SystemTime;
+
+use zeroize::{Zeroize, Zeroizing};
 
 use crate::auth::tokens::Tokens;
 use crate::idp::operation::{
@@ -39,6 +45,11 @@ use crate::idp::types::{
     AuthFlowType, AuthenticationResultType, ChallengeNameType, VerifySoftwareTokenResponseType,
 };
 use crate::Error;
+
+/// The most challenges one step of a sign-in answers by itself (`PASSWORD_VERIFIER`,
+/// `DEVICE_SRP_AUTH`, `DEVICE_PASSWORD_VERIFIER`) before it gives up with
+/// [`SignInError::TooManyChallenges`]: the longest honest sequence has three.
+pub const MAX_AUTOMATIC_ANSWERS: usize = 4;
 
 impl crate::idp::Client {
     /// Starts a user sign-in for app client `client_id` (public-client calls: no AWS credentials needed).
@@ -117,7 +128,7 @@ impl SignIn {
             .flow
             .initiate(AuthFlowType::UserSrpAuth, params)
             .await?;
-        self.flow.advance(out, Some((&srp, password))).await
+        self.flow.advance(out, Some((srp, password))).await
     }
 
     /// Choice-based sign-in (`USER_AUTH`): Cognito answers with the first factors the user can use
@@ -174,7 +185,7 @@ impl SignIn {
         params.insert("PREFERRED_CHALLENGE".to_owned(), "PASSWORD_SRP".to_owned());
         params.insert("SRP_A".to_owned(), srp.srp_a());
         let out = self.flow.initiate(AuthFlowType::UserAuth, params).await?;
-        self.flow.advance(out, Some((&srp, password))).await
+        self.flow.advance(out, Some((srp, password))).await
     }
 
     /// Custom authentication driven by your Lambda triggers (`CUSTOM_AUTH`).
@@ -187,7 +198,8 @@ impl SignIn {
 }
 
 /// A device that Cognito remembers for a user: save it after [`NewDevice::confirm`] and give it to
-/// [`SignIn::device`] next time. `Debug` does not show the device password.
+/// [`SignIn::device`] next time. `Debug` does not show the device password, which is wiped from memory
+/// when the value is dropped (so its fields are read or cloned, not moved out).
 #[derive(Clone, PartialEq, Eq)]
 pub struct RememberedDevice {
     /// `DeviceKey`.
@@ -196,6 +208,12 @@ pub struct RememberedDevice {
     pub device_group_key: String,
     /// The random password generated at confirmation, needed for `DEVICE_SRP_AUTH`.
     pub device_password: String,
+}
+
+impl Drop for RememberedDevice {
+    fn drop(&mut self) {
+        self.device_password.zeroize();
+    }
 }
 
 impl fmt::Debug for RememberedDevice {
@@ -328,7 +346,9 @@ impl NewDevice {
 }
 
 /// `NEW_PASSWORD_REQUIRED`.
-#[derive(Debug)]
+///
+/// `Debug` shows the names of the user's attributes, never their values (the API model marks attribute
+/// values sensitive: e-mail addresses, phone numbers, custom attributes).
 pub struct NewPasswordRequired {
     /// Attributes the user must give with the new password (`requiredAttributes`, without the
     /// `userAttributes.` prefix).
@@ -336,6 +356,22 @@ pub struct NewPasswordRequired {
     /// The user's current attributes (`userAttributes`).
     pub user_attributes: HashMap<String, String>,
     challenge: Challenge,
+}
+
+impl fmt::Debug for NewPasswordRequired {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Names only, sorted so that the output does not depend on the map's order.
+        let attributes: std::collections::BTreeMap<&str, crate::primitives::Redacted> = self
+            .user_attributes
+            .keys()
+            .map(|name| (name.as_str(), crate::primitives::REDACTED))
+            .collect();
+        f.debug_struct("NewPasswordRequired")
+            .field("required_attributes", &self.required_attributes)
+            .field("user_attributes", &attributes)
+            .field("challenge", &self.challenge)
+            .finish()
+    }
 }
 
 impl NewPasswordRequired {
@@ -418,12 +454,12 @@ impl MfaSetup {
             .flow
             .client
             .associate_software_token()
-            .session(self.challenge.session.clone())
+            .session(self.challenge.session.as_str().to_owned())
             .send()
             .await
             .map_err(SignInError::AssociateSoftwareToken)?;
         if let Some(s) = out.session {
-            self.challenge.session = s;
+            self.challenge.session = Zeroizing::new(s);
         }
         let secret = out.secret_code.ok_or_else(|| {
             SignInError::Malformed("AssociateSoftwareToken without SecretCode".into())
@@ -442,7 +478,7 @@ impl MfaSetup {
             .flow
             .client
             .verify_software_token()
-            .session(self.challenge.session.clone())
+            .session(self.challenge.session.as_str().to_owned())
             .user_code(code);
         if let Some(name) = friendly_name {
             call = call.friendly_device_name(name);
@@ -455,7 +491,7 @@ impl MfaSetup {
             return Err(SignInError::CodeMismatch);
         }
         if let Some(s) = out.session {
-            self.challenge.session = s;
+            self.challenge.session = Zeroizing::new(s);
         }
         self.challenge.respond(HashMap::new()).await
     }
@@ -468,9 +504,15 @@ impl MfaSetup {
     }
 }
 
-/// A TOTP secret (base32). `Debug` does not show it.
+/// A TOTP secret (base32). `Debug` does not show it; it is wiped from memory when dropped.
 #[derive(Clone, PartialEq, Eq)]
 pub struct TotpSecret(String);
+
+impl Drop for TotpSecret {
+    fn drop(&mut self) {
+        self.0.zeroize();
+    }
+}
 
 impl TotpSecret {
     /// The secret, base32.
@@ -532,7 +574,7 @@ impl SelectChallenge {
         let out = self.challenge.send(responses).await?;
         self.challenge
             .flow
-            .advance(out, Some((&srp, password)))
+            .advance(out, Some((srp, password)))
             .await
     }
 
@@ -632,6 +674,9 @@ pub enum SignInError {
     /// The service asked for something this flow cannot answer (`PASSWORD_VERIFIER` outside SRP,
     /// `DEVICE_SRP_AUTH` with no remembered device).
     UnexpectedChallenge(String),
+    /// The service kept asking challenges the flow answers by itself: more than
+    /// [`MAX_AUTOMATIC_ANSWERS`] in a row.
+    TooManyChallenges(usize),
     /// The request cannot be made as asked.
     InvalidRequest(String),
     /// The service's answer lacks what the step needs (no session, no tokens).
@@ -653,6 +698,10 @@ impl fmt::Display for SignInError {
             #[cfg(feature = "srp")]
             SignInError::Srp(e) => write!(f, "SRP: {e}"),
             SignInError::UnexpectedChallenge(name) => write!(f, "unexpected challenge {name}"),
+            SignInError::TooManyChallenges(limit) => write!(
+                f,
+                "the service asked for more than {limit} SRP and device challenges in a row"
+            ),
             SignInError::InvalidRequest(reason) => write!(f, "invalid sign-in request: {reason}"),
             SignInError::Malformed(reason) => write!(f, "malformed answer: {reason}"),
         }
@@ -674,6 +723,7 @@ impl std::error::Error for SignInError {
             SignInError::Srp(e) => Some(e),
             SignInError::CodeMismatch
             | SignInError::UnexpectedChallenge(_)
+            | SignInError::TooManyChallenges(_)
             | SignInError::InvalidRequest(_)
             | SignInError::Malformed(_) => None,
         }
@@ -854,16 +904,19 @@ impl Flow {
         }
     }
 
-    /// Turns an answer into a step, answering SRP and device challenges on the way.
+    /// Turns an answer into a step, answering SRP and device challenges on the way (at most
+    /// [`MAX_AUTOMATIC_ANSWERS`] of them; `srp`'s private value answers one `PASSWORD_VERIFIER`).
     #[cfg_attr(not(feature = "srp"), allow(unused_mut, clippy::never_loop))]
     async fn advance(
         mut self,
         mut answer: AuthAnswer,
-        #[cfg(feature = "srp")] srp: Option<(&crate::auth::srp::SrpClient, &str)>,
+        #[cfg(feature = "srp")] srp: Option<(crate::auth::srp::SrpClient, &str)>,
         #[cfg(not(feature = "srp"))] _srp: Option<((), &str)>,
     ) -> Result<SignInStep, SignInError> {
         #[cfg(feature = "srp")]
         let mut device_srp: Option<crate::auth::srp::DeviceSrpClient> = None;
+        #[cfg(feature = "srp")]
+        let mut answered = 0usize;
         loop {
             let issued = SystemTime::now();
             if let Some(result) = &answer.result {
@@ -897,16 +950,29 @@ impl Flow {
                 .ok_or_else(|| {
                     SignInError::Malformed(format!("challenge {} without a Session", name.as_str()))
                 })?;
+            #[cfg(feature = "srp")]
+            if matches!(
+                name,
+                ChallengeNameType::PasswordVerifier
+                    | ChallengeNameType::DeviceSrpAuth
+                    | ChallengeNameType::DevicePasswordVerifier
+            ) {
+                if answered == MAX_AUTOMATIC_ANSWERS {
+                    return Err(SignInError::TooManyChallenges(MAX_AUTOMATIC_ANSWERS));
+                }
+                answered += 1;
+            }
             match name {
                 #[cfg(feature = "srp")]
                 ChallengeNameType::PasswordVerifier => {
-                    let (client, password) = srp.ok_or_else(|| {
+                    let (client, password) = srp.as_ref().ok_or_else(|| {
                         SignInError::UnexpectedChallenge("PASSWORD_VERIFIER".into())
                     })?;
                     let challenge = crate::auth::srp::PasswordVerifierChallenge::from_parameters(
                         &answer.parameters,
                     )
                     .map_err(SignInError::Srp)?;
+                    // A second PASSWORD_VERIFIER finds the private value spent: EphemeralUsed.
                     let response = client
                         .password_verifier(&challenge, password, SystemTime::now())
                         .map_err(SignInError::Srp)?;
@@ -964,7 +1030,7 @@ impl Flow {
         let challenge = Challenge {
             flow: self,
             name: name.clone(),
-            session,
+            session: Zeroizing::new(session),
         };
         let code = |challenge| CodeChallenge {
             destination: params.get("CODE_DELIVERY_DESTINATION").cloned(),
@@ -1045,11 +1111,11 @@ impl Flow {
     }
 }
 
-/// A pending challenge: the flow, its name and its session.
+/// A pending challenge: the flow, its name and its session (wiped from memory when dropped).
 struct Challenge {
     flow: Flow,
     name: ChallengeNameType,
-    session: String,
+    session: Zeroizing<String>,
 }
 
 impl fmt::Debug for Challenge {
@@ -1065,7 +1131,11 @@ impl fmt::Debug for Challenge {
 impl Challenge {
     async fn send(&self, responses: HashMap<String, String>) -> Result<AuthAnswer, SignInError> {
         self.flow
-            .respond(self.name.clone(), self.session.clone(), responses)
+            .respond(
+                self.name.clone(),
+                self.session.as_str().to_owned(),
+                responses,
+            )
             .await
     }
 

@@ -19,6 +19,7 @@ use std::fmt;
 use ctutils::CtEq;
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
+use zeroize::Zeroize;
 
 /// Computes Cognito's `SECRET_HASH`: Base64 (standard alphabet, padded) of
 /// HMAC-SHA256 keyed with `client_secret` over `username ‖ client_id` (UTF-8).
@@ -43,11 +44,18 @@ pub(crate) fn hmac_sha256(key: &[u8], parts: &[&[u8]]) -> [u8; 32] {
     mac.finalize().into_bytes().into()
 }
 
-/// An app client's secret: a `String` that does not show in `Debug` output.
+/// An app client's secret: a `String` that does not show in `Debug` output, and is wiped from memory
+/// when dropped (copies handed out by [`expose`](Self::expose) are the caller's).
 ///
 /// Equality is checked in constant time (for secrets of equal length).
 #[derive(Clone)]
 pub struct ClientSecret(String);
+
+impl Drop for ClientSecret {
+    fn drop(&mut self) {
+        self.0.zeroize();
+    }
+}
 
 impl ClientSecret {
     /// Wraps a client secret, as shown by `DescribeUserPoolClient` (`ClientSecret`).

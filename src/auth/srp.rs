@@ -34,21 +34,38 @@
 //! # demo().unwrap();
 //! ```
 //!
+//! One client answers one challenge: its private value `a` is spent by the first key it computes
+//! ([`SrpClient::password_verifier`], [`SrpClient::password_authentication_key`]), and a second
+//! use fails with [`SrpError::EphemeralUsed`]; clients are not `Clone`. A fresh `a` (and `SRP_A`) is
+//! only possible with a new `InitiateAuth`, so a second `PASSWORD_VERIFIER` in one sign-in is an
+//! error, never answered with the same `a`. The server's `SRP_B` and `SALT` are bounded
+//! ([`MAX_SRP_B_HEX_DIGITS`], [`MAX_SALT_HEX_DIGITS`]).
+//!
 //! As in the reference SDKs (pycognito, amazon-cognito-identity-js), the big-number arithmetic
 //! (num-bigint) is not constant-time: its exponents are the private value `a` and x, the salted hash of
 //! the password. Secrets never appear in `Debug` output, and secrets compared with each other
 //! ([`DevicePassword`]) are compared in constant time.
+//!
+//! Secrets are wiped from memory when dropped: the random bytes of `a`, the limbs of `a`, x, g^x and S
+//! (best effort: num-bigint's own temporaries inside `modpow` and friends are out of reach), their
+//! byte forms and hashes, the session key ([`PasswordAuthenticationKey`]) and device passwords
+//! ([`DevicePassword`]). The password strings a caller passes in stay the caller's to wipe, and the
+//! HMAC and SHA-256 states (`hmac`, `sha2` without their `zeroize` feature) are not wiped.
 
 mod math;
 mod timestamp;
 
 use std::collections::HashMap;
 use std::fmt;
+use std::sync::{Mutex, MutexGuard};
 use std::time::SystemTime;
 
 use base64_simd::STANDARD;
 use ctutils::CtEq;
 use num_bigint::BigUint;
+use zeroize::{Zeroize, Zeroizing};
+
+use math::SecretUint;
 
 use crate::auth::secret_hash::hmac_sha256;
 pub use timestamp::cognito_timestamp;
@@ -77,6 +94,16 @@ pub enum SrpError {
     ScramblerZero,
     /// The private value `a` is 0, or A = g^a is 0 modulo N.
     InvalidPrivateKey,
+    /// A hexadecimal value from the server (`SRP_B`, `SALT`) is longer than the protocol allows.
+    ValueTooLong {
+        /// The parameter at fault.
+        field: &'static str,
+        /// The most hex digits it may have.
+        max_hex_digits: usize,
+    },
+    /// This client's private value `a` has already answered a challenge (or computed a key): one
+    /// `a` never meets two server values. Start a new sign-in for a new `a`.
+    EphemeralUsed,
     /// The operating system's random number generator failed.
     Random(getrandom::Error),
 }
@@ -102,6 +129,14 @@ impl fmt::Display for SrpError {
             SrpError::InvalidPrivateKey => {
                 f.write_str("the SRP private value is 0 or yields A = 0 modulo N")
             }
+            SrpError::ValueTooLong {
+                field,
+                max_hex_digits,
+            } => write!(f, "`{field}` has more than {max_hex_digits} hex digits"),
+            SrpError::EphemeralUsed => f.write_str(
+                "this SRP client's private value has already answered a challenge; start a new \
+                 sign-in",
+            ),
             SrpError::Random(e) => write!(
                 f,
                 "the operating system's random number generator failed: {e}"
@@ -120,10 +155,18 @@ fn decode_secret_block_base64(text: &str) -> Result<Vec<u8>, base64_simd::Error>
     )
 }
 
-/// The client's ephemeral key pair: `a` (secret) and A = g^a mod N.
-#[derive(Clone)]
+/// The most hex digits `SRP_B` may have: B < N, 3072 bits (768 digits), plus one byte of padding.
+pub const MAX_SRP_B_HEX_DIGITS: usize = 770;
+
+/// The most hex digits `SALT` may have (512 bytes; Cognito's salts are 16).
+pub const MAX_SALT_HEX_DIGITS: usize = 1024;
+
+/// The client's ephemeral key pair: `a` (secret, wiped when dropped; `None` once spent) and
+/// A = g^a mod N.
 struct Ephemeral {
-    a: BigUint,
+    /// Taken out by the one key computation it may serve (behind a lock so that clients stay
+    /// `Sync` and their methods keep `&self`).
+    a: Mutex<Option<SecretUint>>,
     big_a: BigUint,
 }
 
@@ -132,9 +175,9 @@ impl Ephemeral {
     fn random() -> Result<Self, SrpError> {
         // A zero `a` (or A ≡ 0) has probability ~2^-1024; draw again rather than fail.
         for _ in 0..8 {
-            let mut bytes = [0u8; 128];
-            getrandom::fill(&mut bytes).map_err(SrpError::Random)?;
-            if let Ok(ephemeral) = Self::from_private(BigUint::from_bytes_be(&bytes)) {
+            let mut bytes = Zeroizing::new([0u8; 128]);
+            getrandom::fill(&mut *bytes).map_err(SrpError::Random)?;
+            if let Ok(ephemeral) = Self::from_private(BigUint::from_bytes_be(&*bytes)) {
                 return Ok(ephemeral);
             }
         }
@@ -142,14 +185,25 @@ impl Ephemeral {
     }
 
     fn from_private(a: BigUint) -> Result<Self, SrpError> {
-        if a == BigUint::ZERO {
+        let a = SecretUint::new(a);
+        if *a == BigUint::ZERO {
             return Err(SrpError::InvalidPrivateKey);
         }
         let big_a = math::public_value(&a);
         if &big_a % &math::GROUP.n == BigUint::ZERO {
             return Err(SrpError::InvalidPrivateKey);
         }
-        Ok(Self { a, big_a })
+        Ok(Self {
+            a: Mutex::new(Some(a)),
+            big_a,
+        })
+    }
+
+    /// The lock on `a` (a panic elsewhere cannot leave it in a state worse than spent or not).
+    fn private(&self) -> MutexGuard<'_, Option<SecretUint>> {
+        self.a
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     fn from_hex(a_hex: &str) -> Result<Self, SrpError> {
@@ -160,6 +214,7 @@ impl Ephemeral {
         self.big_a.to_str_radix(16)
     }
 
+    /// The session key for the server's `SALT` and `SRP_B`; spends `a` once they are checked.
     fn key(
         &self,
         realm: &str,
@@ -168,14 +223,18 @@ impl Ephemeral {
         salt_hex: &str,
         srp_b_hex: &str,
     ) -> Result<PasswordAuthenticationKey, SrpError> {
-        let salt = math::parse_hex(salt_hex, "SALT")?;
-        let big_b = math::parse_hex(srp_b_hex, "SRP_B")?;
+        if self.private().is_none() {
+            return Err(SrpError::EphemeralUsed);
+        }
+        let salt = math::parse_hex_bounded(salt_hex, "SALT", MAX_SALT_HEX_DIGITS)?;
+        let big_b = math::parse_hex_bounded(srp_b_hex, "SRP_B", MAX_SRP_B_HEX_DIGITS)?;
         if &big_b % &math::GROUP.n == BigUint::ZERO {
             return Err(SrpError::ServerValueZero);
         }
+        let a = self.private().take().ok_or(SrpError::EphemeralUsed)?;
         let u = math::scrambler(&self.big_a, &big_b);
         let x = math::private_x(&salt, realm, user, password);
-        let key = math::session_key(&self.a, &big_b, &u, &x)?;
+        let key = math::session_key(&a, &big_b, &u, &x)?;
         Ok(PasswordAuthenticationKey { key, u })
     }
 }
@@ -184,11 +243,18 @@ impl Ephemeral {
 ///
 /// Returned by [`SrpClient::password_authentication_key`] and
 /// [`DeviceSrpClient::device_authentication_key`] for callers that sign claims themselves;
-/// [`SrpClient::password_verifier`] is the usual way. `Debug` does not show the key.
+/// [`SrpClient::password_verifier`] is the usual way. `Debug` does not show the key, and it is wiped
+/// from memory when the value is dropped.
 #[derive(Clone)]
 pub struct PasswordAuthenticationKey {
     key: [u8; 16],
     u: BigUint,
+}
+
+impl Drop for PasswordAuthenticationKey {
+    fn drop(&mut self) {
+        self.key.zeroize();
+    }
 }
 
 impl PasswordAuthenticationKey {
@@ -271,8 +337,9 @@ fn required(params: &HashMap<String, String>, name: &'static str) -> Result<Stri
 
 /// One user sign-in with `USER_SRP_AUTH`: holds the random private value `a` of this attempt.
 ///
-/// Use a new client for every sign-in attempt. `Debug` does not show `a`.
-#[derive(Clone)]
+/// Use a new client for every sign-in attempt: `a` answers one challenge (the first call that
+/// computes a key spends it; later calls fail with [`SrpError::EphemeralUsed`]), and the client is
+/// not `Clone`. `Debug` does not show `a`.
 pub struct SrpClient {
     pool_name: String,
     ephemeral: Ephemeral,
@@ -320,7 +387,9 @@ impl SrpClient {
     }
 
     /// The session key for `user_id_for_srp` and `password`, given the challenge's `SALT` and `SRP_B`
-    /// (hex). Fails on invalid hex, on B ≡ 0 (mod N) and on u = 0.
+    /// (hex). Fails on invalid or over-long hex, on B ≡ 0 (mod N) and on u = 0. Spends the private
+    /// value: a second call, or a [`password_verifier`](Self::password_verifier) after it, fails
+    /// with [`SrpError::EphemeralUsed`].
     pub fn password_authentication_key(
         &self,
         user_id_for_srp: &str,
@@ -338,7 +407,8 @@ impl SrpClient {
     }
 
     /// Answers a `PASSWORD_VERIFIER` challenge: proves knowledge of `password` with a claim signed at
-    /// `now` (pass `SystemTime::now()`; Cognito rejects clocks that are far off).
+    /// `now` (pass `SystemTime::now()`; Cognito rejects clocks that are far off). Spends the private
+    /// value: a second call fails with [`SrpError::EphemeralUsed`].
     pub fn password_verifier(
         &self,
         challenge: &PasswordVerifierChallenge,
@@ -442,8 +512,8 @@ impl PasswordVerifierResponse {
 /// After `PASSWORD_VERIFIER` Cognito may answer `DEVICE_SRP_AUTH`; respond with
 /// [`device_srp_auth_responses`](Self::device_srp_auth_responses), then answer the
 /// `DEVICE_PASSWORD_VERIFIER` challenge with [`password_verifier`](Self::password_verifier) and the
-/// device password saved at `ConfirmDevice`. `Debug` does not show `a`.
-#[derive(Clone)]
+/// device password saved at `ConfirmDevice`. As with [`SrpClient`], `a` answers one challenge and
+/// the client is not `Clone`. `Debug` does not show `a`.
 pub struct DeviceSrpClient {
     device_group_key: String,
     device_key: String,
@@ -500,7 +570,8 @@ impl DeviceSrpClient {
     }
 
     /// The session key for `device_password`, given the challenge's `SALT` and `SRP_B` (hex):
-    /// x = H(pad salt ‖ H(deviceGroupKey ‖ deviceKey ‖ ":" ‖ devicePassword)).
+    /// x = H(pad salt ‖ H(deviceGroupKey ‖ deviceKey ‖ ":" ‖ devicePassword)). Spends the private
+    /// value, as [`SrpClient::password_authentication_key`] does.
     pub fn device_authentication_key(
         &self,
         device_password: &str,
@@ -517,7 +588,8 @@ impl DeviceSrpClient {
     }
 
     /// Answers a `DEVICE_PASSWORD_VERIFIER` challenge with a claim signed at `now`; the signature is
-    /// HMAC-SHA256(key, deviceGroupKey ‖ deviceKey ‖ secretBlock ‖ timestamp).
+    /// HMAC-SHA256(key, deviceGroupKey ‖ deviceKey ‖ secretBlock ‖ timestamp). Spends the private
+    /// value: a second call fails with [`SrpError::EphemeralUsed`].
     pub fn password_verifier(
         &self,
         challenge: &DevicePasswordVerifierChallenge,
@@ -616,9 +688,15 @@ impl DevicePasswordVerifierResponse {
 }
 
 /// A device's random password: the secret `DEVICE_SRP_AUTH` proves knowledge of. `Debug` does not
-/// show it; equality is checked in constant time.
+/// show it; equality is checked in constant time; it is wiped from memory when dropped.
 #[derive(Clone)]
 pub struct DevicePassword(String);
+
+impl Drop for DevicePassword {
+    fn drop(&mut self) {
+        self.0.zeroize();
+    }
+}
 
 impl DevicePassword {
     /// Wraps a device password saved earlier.
@@ -665,9 +743,9 @@ pub fn new_device_verifier(
     device_group_key: &str,
     device_key: &str,
 ) -> Result<DeviceVerifier, SrpError> {
-    let mut password_random = [0u8; 40];
+    let mut password_random = Zeroizing::new([0u8; 40]);
     let mut salt_random = [0u8; 16];
-    getrandom::fill(&mut password_random).map_err(SrpError::Random)?;
+    getrandom::fill(&mut *password_random).map_err(SrpError::Random)?;
     getrandom::fill(&mut salt_random).map_err(SrpError::Random)?;
     Ok(DeviceVerifier::with_random_values(
         device_group_key,
@@ -817,6 +895,47 @@ mod tests {
         }
         let err = SrpClient::with_private_key(POOL, "000");
         assert!(matches!(err, Err(SrpError::InvalidPrivateKey)), "{err:?}");
+    }
+
+    #[test]
+    fn server_values_have_a_size_limit_and_a_is_spent_once() {
+        let b = "1".repeat(MAX_SRP_B_HEX_DIGITS);
+        let salt = "0".repeat(MAX_SALT_HEX_DIGITS - 2) + "0a";
+        assert!(client()
+            .password_authentication_key("alice", "pw", &salt, &b)
+            .is_ok());
+        for (salt, b, field) in [
+            (
+                "0a".to_owned(),
+                "1".repeat(MAX_SRP_B_HEX_DIGITS + 1),
+                "SRP_B",
+            ),
+            ("0".repeat(MAX_SALT_HEX_DIGITS + 1), "12".to_owned(), "SALT"),
+        ] {
+            let err = client().password_authentication_key("alice", "pw", &salt, &b);
+            assert!(
+                matches!(err, Err(SrpError::ValueTooLong { field: f, .. }) if f == field),
+                "{err:?}"
+            );
+            let dev = DeviceSrpClient::with_private_key("-grp", "dev", A_HEX).unwrap();
+            let err = dev.device_authentication_key("pw", &salt, &b);
+            assert!(
+                matches!(err, Err(SrpError::ValueTooLong { field: f, .. }) if f == field),
+                "{err:?}"
+            );
+            // A refused challenge does not spend `a`.
+            assert!(dev.device_authentication_key("pw", "0a", "12").is_ok());
+        }
+        let c = client();
+        c.password_verifier(&challenge("1234"), "pw", SystemTime::now())
+            .unwrap();
+        for _ in 0..2 {
+            let err = c.password_verifier(&challenge("5678"), "pw", SystemTime::now());
+            assert!(matches!(err, Err(SrpError::EphemeralUsed)), "{err:?}");
+        }
+        let err = c.password_authentication_key("alice", "pw", "01", "1234");
+        assert!(matches!(err, Err(SrpError::EphemeralUsed)), "{err:?}");
+        assert_eq!(c.srp_a(), client().srp_a());
     }
 
     #[test]

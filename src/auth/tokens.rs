@@ -5,6 +5,8 @@
 use std::fmt;
 use std::time::{Duration, SystemTime};
 
+use zeroize::Zeroize;
+
 use crate::idp::operation::{
     GetTokensFromRefreshTokenError, GlobalSignOutError, InitiateAuthError, RevokeTokenError,
 };
@@ -12,7 +14,8 @@ use crate::idp::types::{AuthFlowType, AuthenticationResultType};
 use crate::Error;
 
 /// The tokens of a signed-in user. `Debug` shows which tokens are present and when they expire, never
-/// the tokens.
+/// the tokens, which are wiped from memory when the value is dropped (copies handed out, e.g. into a
+/// request, are not).
 #[derive(Clone, PartialEq, Eq)]
 pub struct Tokens {
     id_token: Option<String>,
@@ -24,15 +27,20 @@ pub struct Tokens {
 
 impl Tokens {
     /// Tokens from an `AuthenticationResult`, issued at `issued_at`. `None` without an access token.
+    ///
+    /// They expire `ExpiresIn` seconds after `issued_at` (3600 when absent, at once when negative);
+    /// a time past the latest `SystemTime` the platform can hold saturates at that latest time.
     pub fn from_result(result: &AuthenticationResultType, issued_at: SystemTime) -> Option<Tokens> {
         let access_token = result.access_token.clone()?;
-        let lifetime = Duration::from_secs(result.expires_in.map_or(3600, |s| s.max(0) as u64));
+        let seconds = result
+            .expires_in
+            .map_or(3600, |s| u64::try_from(s).unwrap_or(0));
         Some(Tokens {
             id_token: result.id_token.clone(),
             access_token,
             refresh_token: result.refresh_token.clone(),
             token_type: result.token_type.clone(),
-            expires_at: issued_at + lifetime,
+            expires_at: crate::primitives::saturating_add(issued_at, Duration::from_secs(seconds)),
         })
     }
 
@@ -40,11 +48,19 @@ impl Tokens {
     fn refreshed(
         result: Option<AuthenticationResultType>,
         issued: SystemTime,
-        refresh_token: String,
+        mut refresh_token: String,
     ) -> Option<Tokens> {
-        let mut tokens = Tokens::from_result(&result?, issued)?;
-        tokens.refresh_token.get_or_insert(refresh_token);
-        Some(tokens)
+        let tokens = result.and_then(|result| Tokens::from_result(&result, issued));
+        match tokens {
+            Some(mut tokens) if tokens.refresh_token.is_none() => {
+                tokens.refresh_token = Some(refresh_token);
+                Some(tokens)
+            }
+            other => {
+                refresh_token.zeroize();
+                other
+            }
+        }
     }
 
     /// The ID token (a JWT with the user's attributes), when the scopes asked for one.
@@ -72,9 +88,12 @@ impl Tokens {
         self.expires_at
     }
 
-    /// Whether the ID and access tokens expire within `margin` from now.
+    /// Whether the ID and access tokens expire within `margin` from now. A margin that reaches past
+    /// the latest `SystemTime` the platform can hold (`Duration::MAX`) covers every expiry: `true`.
     pub fn expires_within(&self, margin: Duration) -> bool {
-        SystemTime::now() + margin >= self.expires_at
+        SystemTime::now()
+            .checked_add(margin)
+            .is_none_or(|limit| limit >= self.expires_at)
     }
 
     /// The `username` claim of the access token: the user's name in the pool (for pools that sign in with
@@ -186,6 +205,14 @@ impl Tokens {
             .await
             .map(|_| ())
             .map_err(RevokeError::RevokeToken)
+    }
+}
+
+impl Drop for Tokens {
+    fn drop(&mut self) {
+        self.id_token.zeroize();
+        self.access_token.zeroize();
+        self.refresh_token.zeroize();
     }
 }
 

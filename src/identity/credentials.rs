@@ -37,8 +37,11 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
+use std::ops::{Deref, DerefMut};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, SystemTime};
+
+use zeroize::Zeroize;
 
 use aws_credential_types::provider::error::CredentialsError;
 use aws_credential_types::provider::{future, ProvideCredentials};
@@ -90,9 +93,35 @@ struct Inner {
     refresh: tokio::sync::Mutex<()>,
 }
 
+/// Logins (provider → token), whose tokens are wiped from memory when the map is dropped or replaced.
+#[derive(Clone, Default)]
+struct Logins(HashMap<String, String>);
+
+impl Deref for Logins {
+    type Target = HashMap<String, String>;
+
+    fn deref(&self) -> &HashMap<String, String> {
+        &self.0
+    }
+}
+
+impl DerefMut for Logins {
+    fn deref_mut(&mut self) -> &mut HashMap<String, String> {
+        &mut self.0
+    }
+}
+
+impl Drop for Logins {
+    fn drop(&mut self) {
+        for token in self.0.values_mut() {
+            token.zeroize();
+        }
+    }
+}
+
 #[derive(Default)]
 struct State {
-    logins: HashMap<String, String>,
+    logins: Logins,
     identity_id: Option<String>,
     credentials: Option<Credentials>,
     /// Bumped whenever the logins change: what a fetch started before learns is not stored.
@@ -141,7 +170,7 @@ impl IdentityPoolCredentialsProvider {
             config: config.clone(),
             identity_pool_id: identity_pool_id.into(),
             account_id: None,
-            logins: HashMap::new(),
+            logins: Logins::default(),
             custom_role_arn: None,
             refresh_buffer: DEFAULT_REFRESH_BUFFER,
         }
@@ -259,17 +288,26 @@ impl IdentityPoolCredentialsProvider {
 
     /// Replaces the logins (an empty map makes the identity unauthenticated), and forgets the identity id
     /// and the cached credentials: the next call gets an identity and credentials for the new logins.
+    /// The old tokens are wiped from memory.
     ///
     /// A fetch already under way finishes for its caller, but what it gets is not kept.
     pub fn set_logins(&self, logins: HashMap<String, String>) {
-        self.update_logins(|current| *current = logins);
+        let mut state = self.state();
+        state.logins = Logins(logins);
+        Self::forget_identity(&mut state);
     }
 
     /// Changes the logins in place, for example to add or replace one provider's token; then as
-    /// [`set_logins`](Self::set_logins).
+    /// [`set_logins`](Self::set_logins). Tokens that `update` removes or replaces are dropped by
+    /// `update` itself, without being wiped: use [`set_logins`](Self::set_logins) for that.
     pub fn update_logins(&self, update: impl FnOnce(&mut HashMap<String, String>)) {
         let mut state = self.state();
         update(&mut state.logins);
+        Self::forget_identity(&mut state);
+    }
+
+    /// After a change of logins: no identity id, no credentials, a new generation.
+    fn forget_identity(state: &mut State) {
         state.identity_id = None;
         state.credentials = None;
         state.last_error = None;
@@ -291,7 +329,7 @@ impl IdentityPoolCredentialsProvider {
     }
 
     /// Logins, identity id and generation, read together.
-    fn snapshot(&self) -> (HashMap<String, String>, Option<String>, u64) {
+    fn snapshot(&self) -> (Logins, Option<String>, u64) {
         let state = self.state();
         (
             state.logins.clone(),
@@ -333,7 +371,7 @@ impl IdentityPoolCredentialsProvider {
     /// `generation`. Called with the refresh lock held.
     async fn fetch(
         &self,
-        logins: HashMap<String, String>,
+        logins: Logins,
         identity_id: Option<String>,
         generation: u64,
     ) -> Result<Credentials, IdentityCredentialsError> {
@@ -385,6 +423,8 @@ impl IdentityPoolCredentialsProvider {
         let expiration = credentials
             .expiration
             .ok_or_else(|| missing("Credentials.Expiration"))?;
+        // An `Expiration` the platform's `SystemTime` cannot hold saturates at its earliest or latest
+        // time (see `DateTime::to_system_time`): the answer is still used, and nothing panics.
         Ok(Credentials::new(
             access_key_id,
             secret_key,
@@ -463,7 +503,7 @@ pub struct IdentityPoolCredentialsProviderBuilder {
     config: Config,
     identity_pool_id: String,
     account_id: Option<String>,
-    logins: HashMap<String, String>,
+    logins: Logins,
     custom_role_arn: Option<String>,
     refresh_buffer: Duration,
 }
@@ -479,13 +519,15 @@ impl IdentityPoolCredentialsProviderBuilder {
     /// `accounts.google.com`, or [`user_pool_login_provider`] for a user pool), `token` the token it
     /// issued. With logins the identity is authenticated.
     pub fn login(mut self, provider: impl Into<String>, token: impl Into<String>) -> Self {
-        self.logins.insert(provider.into(), token.into());
+        if let Some(mut replaced) = self.logins.insert(provider.into(), token.into()) {
+            replaced.zeroize();
+        }
         self
     }
 
     /// Replaces all the logins.
     pub fn logins(mut self, logins: HashMap<String, String>) -> Self {
-        self.logins = logins;
+        self.logins = Logins(logins);
         self
     }
 

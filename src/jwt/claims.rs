@@ -34,7 +34,9 @@ pub struct Claims {
     pub groups: Vec<String>,
     /// `scope` of an access token: space-separated scopes (see [`scopes`](Claims::scopes)).
     pub scope: Option<String>,
-    /// `exp`, Unix seconds.
+    /// `exp`, Unix seconds. Times (`exp`, `iat`, `nbf`, `auth_time`) must lie within ±10^15 s
+    /// (about 31 million years) of the epoch, whole or fractional; others make the token
+    /// [`Malformed`](JwtError::Malformed), so that no caller's arithmetic on them can overflow.
     pub exp: i64,
     /// `iat`, Unix seconds.
     pub iat: Option<i64>,
@@ -167,12 +169,17 @@ fn strings(all: &Map<String, Value>, name: &str) -> Result<Vec<String>, JwtError
     }
 }
 
-/// A NumericDate: Unix seconds, whole or fractional (the fraction is dropped).
+/// The bound on NumericDates: ±10^15 s, exclusive.
+const MAX_NUMERIC_DATE: i64 = 1_000_000_000_000_000;
+
+/// A NumericDate: Unix seconds, whole or fractional (the fraction is dropped), within
+/// ±[`MAX_NUMERIC_DATE`] whatever the JSON number's form.
 fn seconds(all: &Map<String, Value>, name: &str) -> Result<Option<i64>, JwtError> {
     match all.get(name) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::Number(n)) => match (n.as_i64(), n.as_f64()) {
-            (Some(i), _) => Ok(Some(i)),
+            (Some(i), _) if i.unsigned_abs() < MAX_NUMERIC_DATE.unsigned_abs() => Ok(Some(i)),
+            (Some(_), _) => Err(wrong_type(name, "a time in Unix seconds")),
             (None, Some(f)) if f.is_finite() && f.abs() < 1e15 => Ok(Some(f.floor() as i64)),
             _ => Err(wrong_type(name, "a time in Unix seconds")),
         },

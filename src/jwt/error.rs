@@ -163,7 +163,9 @@ pub enum BuildError {
     NoTokenUse(String),
     /// A pool that accepts only ID tokens requires scopes, which only access tokens carry.
     ScopesOnIdTokens(String),
-    /// A JWKS URL is not an absolute `http`/`https` URL.
+    /// A JWKS URL is not an absolute `https` URL, nor an `http` URL of a loopback host
+    /// (`localhost`, `127.0.0.0/8`, `[::1]`) or of any host with
+    /// [`allow_insecure_http_jwks`](super::JwtVerifierBuilder::allow_insecure_http_jwks).
     InvalidJwksUrl {
         /// The URL given.
         url: String,

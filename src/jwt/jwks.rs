@@ -27,7 +27,7 @@ fn decode_base64url(text: &str) -> Result<Vec<u8>, String> {
 }
 
 /// An RSA public key from a JWK: modulus and exponent, big-endian, no leading zeros.
-#[derive(Debug)]
+#[derive(Debug, PartialEq, Eq)]
 pub(crate) struct RsaKey {
     pub(crate) n: Vec<u8>,
     pub(crate) e: Vec<u8>,
@@ -39,6 +39,8 @@ enum Entry {
     Usable(Arc<RsaKey>),
     /// Present but not an RS256 signing key; the reason why.
     Unusable(String),
+    /// Several different RS256 keys share the kid: which one signed cannot be told.
+    Ambiguous,
 }
 
 /// The keys of one JWKS document.
@@ -151,7 +153,9 @@ impl Jwk {
 
 impl KeySet {
     /// Parses a JWKS document. Keys without a `kid` are ignored; keys that cannot verify RS256
-    /// are kept as unusable, so that a token naming one gets a precise error.
+    /// are kept as unusable, so that a token naming one gets a precise error. Of several keys
+    /// with one `kid`, the one that can verify RS256 is used; two different such keys make the
+    /// `kid` unusable (ambiguous), whatever their order.
     pub(crate) fn parse(body: &[u8]) -> Result<KeySet, String> {
         let document: JwksDocument = serde_json::from_slice(body).map_err(|e| {
             format!(
@@ -159,7 +163,7 @@ impl KeySet {
                 crate::error::clip_for_display(&e.to_string(), 200)
             )
         })?;
-        let mut keys = HashMap::new();
+        let mut keys: HashMap<String, Entry> = HashMap::new();
         for value in document.keys {
             // A key that is not even an object with string members is unusable, not fatal.
             let Some(jwk) = Jwk::from_value(&value) else {
@@ -172,8 +176,17 @@ impl KeySet {
                 Ok(key) => Entry::Usable(Arc::new(key)),
                 Err(reason) => Entry::Unusable(reason),
             };
-            // The first key of a kid wins.
-            keys.entry(kid).or_insert(entry);
+            // Several keys may share a kid (RFC 7517 §4.5, e.g. one per key type): the one that can
+            // verify RS256 is used; two different ones make the kid ambiguous, and unusable.
+            match (keys.get(&kid), entry) {
+                (None, entry) | (Some(Entry::Unusable(_)), entry @ Entry::Usable(_)) => {
+                    keys.insert(kid, entry);
+                }
+                (Some(Entry::Usable(kept)), Entry::Usable(other)) if *kept != other => {
+                    keys.insert(kid, Entry::Ambiguous);
+                }
+                _ => {}
+            }
         }
         Ok(KeySet { keys })
     }
@@ -182,6 +195,9 @@ impl KeySet {
         match self.keys.get(kid) {
             Some(Entry::Usable(key)) => Lookup::Found(Arc::clone(key)),
             Some(Entry::Unusable(reason)) => Lookup::Unusable(reason.clone()),
+            Some(Entry::Ambiguous) => Lookup::Unusable(
+                "the JWKS has several different RS256 keys with this kid".to_owned(),
+            ),
             None => Lookup::Missing,
         }
     }
@@ -216,8 +232,15 @@ fn rsa_key(jwk: &Jwk) -> Result<RsaKey, String> {
     if !(2048..=8192).contains(&bits) {
         return Err(format!("the modulus has {bits} bits, not 2048 to 8192"));
     }
-    if e.is_empty() || e.len() > 4 {
-        return Err("the exponent is out of range".to_owned());
+    // 3 to 2^32 − 1 and odd, as RSA verification needs (ring refuses the others at verification;
+    // here the key is refused by name, before any token meets it).
+    let exponent_ok = match e.as_slice() {
+        [] => false,
+        [only] => *only >= 3 && only % 2 == 1,
+        [.., last] => e.len() <= 4 && last % 2 == 1,
+    };
+    if !exponent_ok {
+        return Err("the exponent is out of range (odd, 3 to 2^32 - 1)".to_owned());
     }
     Ok(RsaKey { n, e })
 }
@@ -266,6 +289,11 @@ impl JwksCache {
 
     pub(crate) fn uri(&self) -> &str {
         &self.uri
+    }
+
+    /// Caches `keys` as a successful fetch would, without fetching.
+    pub(crate) fn install(&self, keys: Arc<KeySet>) {
+        *self.keys.write().unwrap_or_else(|e| e.into_inner()) = Some(keys);
     }
 
     fn cached(&self) -> Option<Arc<KeySet>> {
@@ -333,7 +361,10 @@ impl JwksCache {
             // Someone else's fetch answered this request already, or a refetch is not allowed
             // yet: answer from what is cached.
             if fetched_meanwhile && !matches!(current, Lookup::NotCached) {
-                state.blocked_until = Some(now + settings.refetch_interval);
+                state.blocked_until = Some(crate::primitives::saturating_add(
+                    now,
+                    settings.refetch_interval,
+                ));
             }
             return self.give_up(kid, current, &state);
         }
@@ -353,13 +384,19 @@ impl JwksCache {
                 let found = keys.lookup(kid);
                 state.blocked_until = match found {
                     Lookup::Found(_) => None,
-                    _ => Some(now + settings.refetch_interval),
+                    _ => Some(crate::primitives::saturating_add(
+                        now,
+                        settings.refetch_interval,
+                    )),
                 };
                 self.outcome(kid, found).map(Some)
             }
             Err(reason) => {
                 state.last_error = Some(reason.clone());
-                state.blocked_until = Some(now + settings.refetch_interval);
+                state.blocked_until = Some(crate::primitives::saturating_add(
+                    now,
+                    settings.refetch_interval,
+                ));
                 self.generation.fetch_add(1, Ordering::AcqRel);
                 Err(self.fetch_error(reason))
             }

@@ -6,9 +6,14 @@
 //! [`TokenUse`] it accepts and optional group and scope requirements, and checks a token as
 //! aws-jwt-verify does:
 //!
+//! * the token is three parts of canonical base64url (no padding, unused bits zero), the header
+//!   and payload JSON objects without duplicate member names (`{"alg":"none","alg":"RS256"}` is
+//!   refused, not read either way);
 //! * the header's `alg` is `RS256` (`none`, `HS256` and every other algorithm are refused);
 //! * `iss` is one of the pools' issuers (`https://cognito-idp.{region}.amazonaws.com/{userPoolId}`);
-//! * the signature verifies under the key `kid` of that pool's JWKS;
+//! * the signature verifies under the key `kid` of that pool's JWKS: an RSA key of 2048 to 8192
+//!   bits with an odd exponent from 3 to 2^32 − 1, not marked for another `use` or `alg`, and the
+//!   only such key with that `kid`;
 //! * `exp` is in the future, `nbf` and `iat` are not, give or take a leeway
 //!   ([`DEFAULT_LEEWAY`]: 5 s);
 //! * `token_use` is `id` or `access` as the pool wants;
@@ -53,6 +58,10 @@
 //! moto and cognito-local serve the keys at `{endpoint}/{userPoolId}/.well-known/jwks.json`:
 //! use [`UserPool::emulator_endpoint`]. moto keeps AWS's issuer in `iss`; for an emulator that
 //! puts its own address there, set [`UserPool::issuer`] too.
+//!
+//! A JWKS URL must be `https`: whoever can rewrite the JWKS in transit can mint tokens. Plain
+//! `http` is accepted for loopback hosts (`localhost`, `127.0.0.0/8`, `[::1]`), and for any host
+//! with [`JwtVerifierBuilder::allow_insecure_http_jwks`] (an emulator on a trusted network).
 
 mod claims;
 mod error;

@@ -9,7 +9,7 @@ use serde_json::{Map, Value};
 
 use super::claims::Claims;
 use super::error::{clip, BuildError, JwtError};
-use super::jwks::{FetchSettings, JwksCache, RsaKey};
+use super::jwks::{FetchSettings, JwksCache, KeySet, RsaKey};
 
 /// The default leeway for `exp`, `nbf` and `iat`: 5 seconds.
 ///
@@ -106,6 +106,9 @@ impl UserPool {
 
     /// Fetches the keys from this URL instead of
     /// `https://cognito-idp.{region}.amazonaws.com/{poolId}/.well-known/jwks.json`.
+    ///
+    /// The URL must be `https`, or `http` to a loopback host; see
+    /// [`JwtVerifierBuilder::allow_insecure_http_jwks`].
     pub fn jwks_url(mut self, url: impl Into<String>) -> UserPool {
         self.jwks_url = Some(url.into());
         self
@@ -113,6 +116,8 @@ impl UserPool {
 
     /// Fetches the keys from an emulator at `endpoint` (e.g. `http://127.0.0.1:5000`), which
     /// serves them at `{endpoint}/{poolId}/.well-known/jwks.json` (moto, cognito-local).
+    /// Plain `http` is accepted to a loopback host only, unless
+    /// [`JwtVerifierBuilder::allow_insecure_http_jwks`].
     ///
     /// The issuer is unchanged: moto signs tokens with AWS's issuer
     /// (`https://cognito-idp.{region}.amazonaws.com/{poolId}`) whatever its own address. Use
@@ -235,6 +240,7 @@ pub struct JwtVerifierBuilder {
     refetch_interval: Duration,
     timeout: Duration,
     http: Option<crate::transport::SharedTransport>,
+    insecure_http_jwks: bool,
 }
 
 impl JwtVerifierBuilder {
@@ -278,8 +284,23 @@ impl JwtVerifierBuilder {
         self
     }
 
+    /// Allows JWKS URLs over plain `http` to any host (default: `false`).
+    ///
+    /// The JWKS decides which tokens are genuine: whoever can change it in transit can sign tokens
+    /// of their own. So [`build`](Self::build) accepts a JWKS URL only over `https`, or over `http`
+    /// to a loopback host (`localhost`, `127.0.0.0/8`, `[::1]`: an emulator on the same machine).
+    /// Turn this on only for an emulator reached over a network you trust (e.g.
+    /// `http://cognito-local:9229` inside a container network), never for real user pools.
+    pub fn allow_insecure_http_jwks(mut self, allow: bool) -> Self {
+        self.insecure_http_jwks = allow;
+        self
+    }
+
     /// Checks the settings and makes the verifier. Nothing is fetched yet: see
     /// [`JwtVerifier::hydrate`].
+    ///
+    /// Fails with [`BuildError::InvalidJwksUrl`] for a JWKS URL over plain `http` to a host that is
+    /// not a loopback address, unless [`allow_insecure_http_jwks`](Self::allow_insecure_http_jwks).
     pub fn build(self) -> Result<JwtVerifier, BuildError> {
         if self.pools.is_empty() {
             return Err(BuildError::NoPools);
@@ -287,7 +308,7 @@ impl JwtVerifierBuilder {
         let mut caches: HashMap<String, Arc<JwksCache>> = HashMap::new();
         let mut pools: HashMap<String, Pool> = HashMap::new();
         for pool in self.pools {
-            let checked = check_pool(&pool)?;
+            let checked = check_pool(&pool, self.insecure_http_jwks)?;
             let issuer = pool.effective_issuer();
             let jwks_url = pool.effective_jwks_url();
             let jwks = Arc::clone(
@@ -334,8 +355,9 @@ impl JwtVerifierBuilder {
     }
 }
 
-/// Validates a pool's settings; returns its token use.
-fn check_pool(pool: &UserPool) -> Result<TokenUse, BuildError> {
+/// Validates a pool's settings; returns its token use. A JWKS URL over `http` must name a loopback
+/// host unless `insecure_http_jwks`.
+fn check_pool(pool: &UserPool, insecure_http_jwks: bool) -> Result<TokenUse, BuildError> {
     let id = &pool.pool_id;
     let id_ok = !id.is_empty()
         && id.len() <= 128
@@ -377,10 +399,32 @@ fn check_pool(pool: &UserPool) -> Result<TokenUse, BuildError> {
             "the scheme is {scheme:?}, not http or https"
         )));
     }
-    if parsed.host().is_none_or(str::is_empty) {
-        return Err(invalid("the URL has no host".to_owned()));
+    let host = match parsed.host() {
+        Some(host) if !host.is_empty() => host,
+        _ => return Err(invalid("the URL has no host".to_owned())),
+    };
+    if scheme == "http" && !insecure_http_jwks && !is_loopback_host(host) {
+        return Err(invalid(
+            "plain http is allowed only to a loopback host (localhost, 127.0.0.0/8, [::1]); use \
+             https, or JwtVerifierBuilder::allow_insecure_http_jwks for an emulator on a trusted \
+             network"
+                .to_owned(),
+        ));
     }
     Ok(token_use)
+}
+
+/// Whether `host` (as in a URL: IPv6 in brackets) is `localhost`, an address of 127.0.0.0/8 or `::1`.
+fn is_loopback_host(host: &str) -> bool {
+    if host.eq_ignore_ascii_case("localhost") {
+        return true;
+    }
+    let bare = host
+        .strip_prefix('[')
+        .and_then(|h| h.strip_suffix(']'))
+        .unwrap_or(host);
+    bare.parse::<std::net::IpAddr>()
+        .is_ok_and(|ip| ip.is_loopback())
 }
 
 /// A pool, as the verifier uses it.
@@ -479,6 +523,7 @@ impl JwtVerifier {
             refetch_interval: DEFAULT_JWKS_REFETCH_INTERVAL,
             timeout: DEFAULT_JWKS_TIMEOUT,
             http: None,
+            insecure_http_jwks: false,
         }
     }
 
@@ -509,6 +554,21 @@ impl JwtVerifier {
             }
         }
         first_error.map_or(Ok(()), Err)
+    }
+
+    /// Caches the JWKS document `jwks` for every pool, as a successful fetch would, without any I/O:
+    /// for the fuzz targets (`fuzz/`), which verify against a fixed key set. Not a stable API.
+    #[doc(hidden)]
+    pub fn hydrate_from_jwks_document(&self, jwks: &[u8]) -> Result<(), JwtError> {
+        let keys = KeySet::parse(jwks).map_err(|reason| JwtError::JwksFetch {
+            jwks_uri: "(a JWKS document)".to_owned(),
+            reason,
+        })?;
+        let keys = Arc::new(keys);
+        for cache in &self.inner.caches {
+            cache.install(Arc::clone(&keys));
+        }
+        Ok(())
     }
 
     /// Splits and decodes the token, checks the algorithm and finds the pool by `iss`.
@@ -593,17 +653,71 @@ fn unix_now() -> i64 {
     }
 }
 
-/// base64url → JSON object.
+/// base64url (canonical: no padding, unused bits zero) → JSON object with unique member names.
 fn decode_object(part: &str, what: &str) -> Result<Map<String, Value>, JwtError> {
-    let bytes = B64URL
-        .decode_to_vec(part)
-        .map_err(|_| JwtError::Malformed(format!("the {what} is not base64url")))?;
-    match serde_json::from_slice(&bytes) {
-        Ok(Value::Object(map)) => Ok(map),
-        Ok(_) => Err(JwtError::Malformed(format!(
-            "the {what} is not a JSON object"
+    // The decoded bytes are as much a bearer credential as the token: wiped after parsing.
+    let bytes = zeroize::Zeroizing::new(
+        B64URL
+            .decode_to_vec(part)
+            .map_err(|_| JwtError::Malformed(format!("the {what} is not base64url")))?,
+    );
+    match serde_json::from_slice::<UniqueObject>(&bytes) {
+        Ok(UniqueObject {
+            duplicate: Some(name),
+            ..
+        }) => Err(JwtError::Malformed(format!(
+            "the {what} has a duplicate member {:?}",
+            clip(&name)
         ))),
+        Ok(UniqueObject { members, .. }) => Ok(members),
+        Err(e) if e.classify() == serde_json::error::Category::Data => Err(JwtError::Malformed(
+            format!("the {what} is not a JSON object"),
+        )),
         Err(_) => Err(JwtError::Malformed(format!("the {what} is not JSON"))),
+    }
+}
+
+/// A JSON object, and the first member name it repeats, if any.
+///
+/// RFC 7515 §4 lets a JWS parser either refuse duplicate header names or keep the last; parsers
+/// that keep the first exist too, so a token with `"alg"` twice can mean different things to
+/// different verifiers. The header and the payload are refused outright (nested values are the
+/// claims' own business and keep serde_json's last-wins).
+struct UniqueObject {
+    members: Map<String, Value>,
+    duplicate: Option<String>,
+}
+
+impl<'de> serde::Deserialize<'de> for UniqueObject {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+
+        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = UniqueObject;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a JSON object")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UniqueObject, A::Error> {
+                let mut members = Map::new();
+                let mut duplicate = None;
+                while let Some(name) = map.next_key::<String>()? {
+                    let value: Value = map.next_value()?;
+                    if members.contains_key(&name) {
+                        duplicate.get_or_insert(name);
+                    } else {
+                        members.insert(name, value);
+                    }
+                }
+                Ok(UniqueObject { members, duplicate })
+            }
+        }
+
+        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 

@@ -1,10 +1,17 @@
 //! The arithmetic of Cognito's SRP-6a: the RFC 5054 3072-bit group, "padded hex" encoding, hashing and
 //! the HKDF step, shared by user and device SRP.
+//!
+//! Secret values (`a`, x, g^x, S and the values between them) are [`SecretUint`]s, whose limbs are
+//! overwritten when dropped, and their byte forms and hashes are wiped after use. What num-bigint
+//! allocates inside its own arithmetic (the working values of `modpow`, products, the buffers of
+//! `to_bytes_be`) is freed without being wiped: this code cannot reach it.
 
+use std::ops::Deref;
 use std::sync::LazyLock;
 
 use num_bigint::BigUint;
 use sha2::{Digest, Sha256};
+use zeroize::Zeroizing;
 
 use super::SrpError;
 use crate::auth::secret_hash::hmac_sha256;
@@ -38,13 +45,56 @@ pub(crate) static GROUP: LazyLock<Group> = LazyLock::new(|| {
     Group { n, g, k }
 });
 
+/// A secret big number: its limbs are overwritten when it is dropped (see [`wipe`]).
+pub(crate) struct SecretUint(BigUint);
+
+impl SecretUint {
+    pub(crate) fn new(n: BigUint) -> Self {
+        Self(n)
+    }
+}
+
+impl Deref for SecretUint {
+    type Target = BigUint;
+
+    fn deref(&self) -> &BigUint {
+        &self.0
+    }
+}
+
+impl Drop for SecretUint {
+    fn drop(&mut self) {
+        wipe(&mut self.0);
+    }
+}
+
+/// Overwrites the limbs of `n` in place, then sets it to 0.
+///
+/// num-bigint gives no access to its limb buffer; `assign_from_slice` with as many digits as `n` has
+/// and a non-zero top digit clears the buffer and refills it without reallocating or trimming it, so
+/// the old limbs are overwritten where they were. `black_box` keeps the compiler from treating those
+/// writes as dead stores before the buffer is freed.
+pub(crate) fn wipe(n: &mut BigUint) {
+    let digits = n.iter_u32_digits().len();
+    if digits > 0 {
+        let mut filler = vec![0u32; digits];
+        if let Some(top) = filler.last_mut() {
+            *top = 1;
+        }
+        n.assign_from_slice(&filler);
+        std::hint::black_box(&*n);
+    }
+    *n = BigUint::ZERO;
+}
+
 /// "Padded hex" as bytes: the minimal big-endian bytes of `n` (one `00` byte for zero), with a leading
 /// `00` byte when the high bit of the first byte is set, so the value reads as positive. This is the
 /// byte form of amazon-cognito-identity-js's `padHex` (even-length hex, `00` before a first digit ≥ 8).
-pub(crate) fn pad(n: &BigUint) -> Vec<u8> {
-    let bytes = n.to_bytes_be();
+/// Wiped when dropped, for the secret values that go through it.
+pub(crate) fn pad(n: &BigUint) -> Zeroizing<Vec<u8>> {
+    let bytes = Zeroizing::new(n.to_bytes_be());
     if bytes.first().is_some_and(|b| b & 0x80 != 0) {
-        let mut padded = Vec::with_capacity(bytes.len() + 1);
+        let mut padded = Zeroizing::new(Vec::with_capacity(bytes.len() + 1));
         padded.push(0);
         padded.extend_from_slice(&bytes);
         padded
@@ -69,6 +119,22 @@ pub(crate) fn parse_hex(value: &str, field: &'static str) -> Result<BigUint, Srp
         return Err(SrpError::InvalidHex { field });
     }
     BigUint::parse_bytes(value.as_bytes(), 16).ok_or(SrpError::InvalidHex { field })
+}
+
+/// [`parse_hex`] of a server value that may have at most `max_digits` hex digits (leading zeros
+/// included), checked before any parsing.
+pub(crate) fn parse_hex_bounded(
+    value: &str,
+    field: &'static str,
+    max_digits: usize,
+) -> Result<BigUint, SrpError> {
+    if value.len() > max_digits {
+        return Err(SrpError::ValueTooLong {
+            field,
+            max_hex_digits: max_digits,
+        });
+    }
+    parse_hex(value, field)
 }
 
 /// Lowercase hex of `bytes`, two digits a byte.
@@ -96,9 +162,15 @@ pub(crate) fn scrambler(big_a: &BigUint, big_b: &BigUint) -> BigUint {
 
 /// x = H(pad salt ‖ H(realm ‖ user ‖ ":" ‖ password)), where realm ‖ user is poolName ‖ userIdForSrp
 /// for a user and deviceGroupKey ‖ deviceKey for a device.
-pub(crate) fn private_x(salt: &BigUint, realm: &str, user: &str, password: &str) -> BigUint {
-    let inner = sha256(&[realm.as_bytes(), user.as_bytes(), b":", password.as_bytes()]);
-    BigUint::from_bytes_be(&sha256(&[&pad(salt), &inner]))
+pub(crate) fn private_x(salt: &BigUint, realm: &str, user: &str, password: &str) -> SecretUint {
+    let inner = Zeroizing::new(sha256(&[
+        realm.as_bytes(),
+        user.as_bytes(),
+        b":",
+        password.as_bytes(),
+    ]));
+    let outer = Zeroizing::new(sha256(&[&pad(salt), &*inner]));
+    SecretUint::new(BigUint::from_bytes_be(&*outer))
 }
 
 /// The client's session key: S = (B − k·g^x)^(a + u·x) mod N, then the first 16 bytes of
@@ -118,18 +190,21 @@ pub(crate) fn session_key(
     if *u == BigUint::ZERO {
         return Err(SrpError::ScramblerZero);
     }
-    let kgx = (&group.k * group.g.modpow(x, &group.n)) % &group.n;
+    // g^x is the verifier v, as good as the password to an attacker: secret like x.
+    let gx = SecretUint::new(group.g.modpow(x, &group.n));
+    let kgx = SecretUint::new((&group.k * &*gx) % &group.n);
     // (B − k·g^x) mod N, kept non-negative.
-    let base = (b_mod_n + &group.n - kgx) % &group.n;
-    let exponent = a + u * x;
-    let s = base.modpow(&exponent, &group.n);
+    let base = SecretUint::new((b_mod_n + &group.n - &*kgx) % &group.n);
+    let exponent = SecretUint::new(a + u * x);
+    let s = SecretUint::new(base.modpow(&exponent, &group.n));
     Ok(hkdf16(&pad(&s), &pad(u)))
 }
 
 /// The first 16 bytes of HKDF-SHA256 with info "Caldera Derived Key" (one expand block suffices).
+/// The intermediate keys are wiped; the caller owns (and wipes) the result.
 pub(crate) fn hkdf16(ikm: &[u8], salt: &[u8]) -> [u8; 16] {
-    let prk = hmac_sha256(salt, &[ikm]);
-    let okm = hmac_sha256(&prk, &[b"Caldera Derived Key", &[1]]);
+    let prk = Zeroizing::new(hmac_sha256(salt, &[ikm]));
+    let okm = Zeroizing::new(hmac_sha256(&*prk, &[b"Caldera Derived Key", &[1]]));
     let mut key = [0u8; 16];
     key.copy_from_slice(&okm[..16]);
     key
@@ -141,11 +216,11 @@ mod tests {
 
     #[test]
     fn pad_rules() {
-        assert_eq!(pad(&BigUint::ZERO), vec![0]);
-        assert_eq!(pad(&BigUint::from(0x7fu32)), vec![0x7f]);
-        assert_eq!(pad(&BigUint::from(0x80u32)), vec![0, 0x80]);
-        assert_eq!(pad(&BigUint::from(0x123u32)), vec![0x01, 0x23]);
-        assert_eq!(pad(&BigUint::from(0xabcdu32)), vec![0, 0xab, 0xcd]);
+        assert_eq!(*pad(&BigUint::ZERO), vec![0]);
+        assert_eq!(*pad(&BigUint::from(0x7fu32)), vec![0x7f]);
+        assert_eq!(*pad(&BigUint::from(0x80u32)), vec![0, 0x80]);
+        assert_eq!(*pad(&BigUint::from(0x123u32)), vec![0x01, 0x23]);
+        assert_eq!(*pad(&BigUint::from(0xabcdu32)), vec![0, 0xab, 0xcd]);
         // N starts with FF: 385 bytes padded.
         assert_eq!(pad(&GROUP.n).len(), 385);
     }
@@ -172,6 +247,24 @@ mod tests {
                 "{bad:?}"
             );
         }
+    }
+
+    #[test]
+    fn wipe_overwrites_and_zeroes() {
+        for bytes in [
+            vec![],
+            vec![7],
+            vec![0xff; 8],
+            vec![0x5a; 9],
+            vec![0x80; 128],
+            vec![0x01, 0, 0, 0, 0],
+        ] {
+            let mut n = BigUint::from_bytes_be(&bytes);
+            wipe(&mut n);
+            assert_eq!(n, BigUint::ZERO, "{bytes:?}");
+        }
+        let secret = SecretUint::new(BigUint::from(12345u32));
+        assert_eq!(*secret, BigUint::from(12345u32));
     }
 
     #[test]
