@@ -86,7 +86,7 @@ build() {
 }
 
 # units HTML: the units a `--timings` report lists, one a line: name, version, mode, target, features
-# (comma-separated) and duration (s), tab-separated.
+# (comma-separated), duration (s) and start (s; fresh units: no start and no duration), tab-separated.
 units() {
     python3 - "$1" <<'EOF'
 import json, sys
@@ -95,7 +95,7 @@ start = html.index("[", html.index("const UNIT_DATA ="))
 data, _ = json.JSONDecoder().raw_decode(html, start)
 for u in data:
     print("\t".join([u["name"], u["version"], u["mode"], u["target"].strip() or "lib",
-                     ",".join(u["features"]), "%.2f" % u["duration"]]))
+                     ",".join(u["features"]), "%.2f" % u["duration"], "%.2f" % u["start"]]))
 EOF
 }
 
@@ -103,11 +103,14 @@ EOF
 cognito_units() {
     units "$1" | awk -F'\t' '
         $1 == "cognito" || $1 == "cognito-codegen" {
-            what = $1 " " $4 (($3 == "run-custom-build") ? " (run)" : "")
-            printf "    %-40s %7.2f s\n", what, $6
+            what = $1 " " $4
+            printf "    %-40s %7.2f s   (from %.1f s to %.1f s of the build)\n", what, $6, $7, $7 + $6
             sum += $6
         }
-        END { if (sum > 0) printf "    %-40s %7.2f s\n", "cognito, all its own units", sum }'
+        $6 + $7 > span { span = $6 + $7 }
+        END {
+            if (sum > 0) printf "    %-40s %7.2f s   (the last unit ended at %.1f s)\n", "cognito, all its own units", sum, span
+        }'
 }
 
 # measure APP: a clean release build of the app at APP, then its crates and stripped size (and
