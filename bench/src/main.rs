@@ -1,5 +1,6 @@
 //! Client benchmark for `AdminGetUser`: the cost of a call through `cognito` against a floor made of the
-//! same building blocks written by hand (reqwest, aws-sigv4, serde_json), at concurrency 1 and 32.
+//! same building blocks written by hand (reqwest, aws-sigv4, serde_json), at concurrency 1 and 32, and,
+//! with `--official PATH`, against the official SDK (aws-config + aws-sdk-cognitoidentityprovider).
 //!
 //! The server is this same binary started with `--server`, in its own process, so that its CPU time is
 //! not counted as the client's: a keep-alive HTTP/1.1 server on 127.0.0.1 (Tokio, one thread) that
@@ -13,9 +14,15 @@
 //! alternating, and the table gives the median round with the range over rounds (a shared machine is
 //! noisy).
 //!
+//! The official SDK is not a dependency of this crate (it would make every workspace build compile it):
+//! it is a separate binary, `bench/official` (its own workspace, built by `scripts/bench.sh`), that this
+//! driver starts for each round and concurrency while its server runs. That binary makes the same calls
+//! with the same warm-up, request count, concurrency, time bound and worker threads, measures its own
+//! CPU time and the server's the same way, and prints one `RESULT` line, which becomes a row here.
+//!
 //! ```text
 //! cognito-bench [--requests N] [--warmup N] [--concurrency 1,32] [--rounds R] [--max-seconds S]
-//!               [--workers W]
+//!               [--workers W] [--official PATH]
 //! cognito-bench --server        # prints `PORT <port>`, serves until stdin closes
 //! ```
 
@@ -50,12 +57,14 @@ struct Options {
     max_seconds: u64,
     rounds: usize,
     workers: Option<usize>,
+    /// The official-SDK client binary (`bench/official`), run as a third client.
+    official: Option<std::path::PathBuf>,
 }
 
 fn usage() -> ! {
     eprintln!(
         "usage: cognito-bench [--requests N] [--warmup N] [--concurrency 1,32] [--rounds R] \
-         [--max-seconds S] [--workers W] | --server"
+         [--max-seconds S] [--workers W] [--official PATH] | --server"
     );
     std::process::exit(2)
 }
@@ -68,6 +77,7 @@ fn parse_options(args: &[String]) -> Options {
         max_seconds: 60,
         rounds: 3,
         workers: None,
+        official: None,
     };
     let mut it = args.iter();
     while let Some(arg) = it.next() {
@@ -78,6 +88,7 @@ fn parse_options(args: &[String]) -> Options {
             "--max-seconds" => o.max_seconds = value().parse().unwrap_or_else(|_| usage()),
             "--rounds" => o.rounds = value().parse().unwrap_or_else(|_| usage()),
             "--workers" => o.workers = Some(value().parse().unwrap_or_else(|_| usage())),
+            "--official" => o.official = Some(value().into()),
             "--concurrency" => {
                 o.concurrency = value()
                     .split(',')
@@ -430,8 +441,8 @@ enum Client {
 impl Client {
     fn name(&self) -> &'static str {
         match self {
-            Client::Cognito(_) => "cognito (signed)",
-            Client::Floor(_) => "floor: reqwest+sigv4+serde",
+            Client::Cognito(_) => COGNITO,
+            Client::Floor(_) => FLOOR,
         }
     }
 
@@ -499,6 +510,149 @@ async fn drive(client: &Client, n: usize, concurrency: usize, deadline: Instant)
     total
 }
 
+/// A client under measurement: one of this process's, or the official SDK's binary.
+enum Runner {
+    Local(Client),
+    Official(std::path::PathBuf),
+}
+
+const COGNITO: &str = "cognito (signed)";
+const FLOOR: &str = "floor: reqwest+sigv4+serde";
+const OFFICIAL: &str = "official SDK";
+
+impl Runner {
+    fn name(&self) -> &'static str {
+        match self {
+            Runner::Local(client) => client.name(),
+            Runner::Official(_) => OFFICIAL,
+        }
+    }
+}
+
+/// What every measured run shares.
+struct Setup<'a> {
+    options: &'a Options,
+    runtime: &'a tokio::runtime::Runtime,
+    workers: usize,
+    endpoint: &'a str,
+    server_pid: &'a str,
+    ticks: f64,
+}
+
+impl Setup<'_> {
+    fn measure(&self, runner: &Runner, concurrency: usize) -> Measurement {
+        match runner {
+            Runner::Local(client) => self.measure_local(client, concurrency),
+            Runner::Official(path) => self.measure_official(path, concurrency),
+        }
+    }
+
+    fn measure_local(&self, client: &Client, concurrency: usize) -> Measurement {
+        let limit = Duration::from_secs(self.options.max_seconds);
+        self.runtime.block_on(drive(
+            client,
+            self.options.warmup,
+            concurrency,
+            Instant::now() + limit,
+        ));
+        let cpu0 = cpu_seconds("self", self.ticks);
+        let server0 = cpu_seconds(self.server_pid, self.ticks);
+        let started = Instant::now();
+        let done = self.runtime.block_on(drive(
+            client,
+            self.options.requests,
+            concurrency,
+            started + limit,
+        ));
+        Measurement {
+            client: client.name(),
+            concurrency,
+            requests: done,
+            wall: started.elapsed(),
+            client_cpu: cpu_seconds("self", self.ticks) - cpu0,
+            server_cpu: cpu_seconds(self.server_pid, self.ticks) - server0,
+            cut_short: done < self.options.requests,
+        }
+    }
+
+    /// Runs the official SDK's binary for one configuration and reads its `RESULT` line. It bounds its
+    /// warm-up and its run by `--max-seconds` each; past twice that and a minute it is killed.
+    fn measure_official(&self, path: &std::path::Path, concurrency: usize) -> Measurement {
+        let o = self.options;
+        let mut child = Command::new(path)
+            .args(["--endpoint", self.endpoint, "--server-pid", self.server_pid])
+            .args(["--concurrency", &concurrency.to_string()])
+            .args(["--requests", &o.requests.to_string()])
+            .args(["--warmup", &o.warmup.to_string()])
+            .args(["--max-seconds", &o.max_seconds.to_string()])
+            .args(["--workers", &self.workers.to_string()])
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .unwrap_or_else(|e| panic!("start {}: {e}", path.display()));
+        let deadline = Instant::now() + Duration::from_secs(2 * o.max_seconds + 60);
+        let status = loop {
+            match child.try_wait() {
+                Ok(Some(status)) => break status,
+                Ok(None) if Instant::now() < deadline => {
+                    std::thread::sleep(Duration::from_millis(20))
+                }
+                Ok(None) => {
+                    let _ = child.kill();
+                    let _ = child.wait();
+                    panic!(
+                        "{}: still running after {:?}; killed",
+                        path.display(),
+                        deadline
+                    );
+                }
+                Err(e) => panic!("{}: {e}", path.display()),
+            }
+        };
+        let mut stdout = String::new();
+        if let Some(mut out) = child.stdout.take() {
+            std::io::Read::read_to_string(&mut out, &mut stdout)
+                .expect("read the official client's output");
+        }
+        if !status.success() {
+            panic!(
+                "{} failed ({status}); its output: {stdout:?}",
+                path.display()
+            );
+        }
+        let fields: Vec<f64> = stdout
+            .lines()
+            .find_map(|line| line.strip_prefix("RESULT "))
+            .map(|rest| {
+                rest.split_whitespace()
+                    .filter_map(|v| v.parse().ok())
+                    .collect()
+            })
+            .unwrap_or_default();
+        let [done, wall, client_cpu, server_cpu, workers] = fields[..] else {
+            panic!(
+                "{} printed {stdout:?}, not RESULT <5 numbers>",
+                path.display()
+            );
+        };
+        assert_eq!(
+            workers as usize, self.workers,
+            "the official client ran on another number of worker threads"
+        );
+        let done = done as usize;
+        Measurement {
+            client: OFFICIAL,
+            concurrency,
+            requests: done,
+            wall: Duration::from_secs_f64(wall),
+            client_cpu,
+            server_cpu,
+            cut_short: done < o.requests,
+        }
+    }
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     if args.first().map(String::as_str) == Some("--server") {
@@ -526,10 +680,13 @@ fn main() {
             ACCESS_KEY, SECRET_KEY, None, None, "bench",
         ))
         .build();
-    let clients = [
-        Client::Cognito(cognito::idp::Client::new(&config)),
-        Client::Floor(Arc::new(Floor::new(&endpoint))),
+    let mut runners = vec![
+        Runner::Local(Client::Cognito(cognito::idp::Client::new(&config))),
+        Runner::Local(Client::Floor(Arc::new(Floor::new(&endpoint)))),
     ];
+    if let Some(path) = &options.official {
+        runners.push(Runner::Official(path.clone()));
+    }
 
     eprintln!(
         "AdminGetUser against a canned server at {endpoint} (separate process, pid {server_pid}); \
@@ -537,41 +694,25 @@ fn main() {
          {} rounds; CPU from /proc/<pid>/stat at {ticks} ticks/s",
         options.requests, options.warmup, options.rounds
     );
-    let limit = Duration::from_secs(options.max_seconds);
+    let setup = Setup {
+        options: &options,
+        runtime: &runtime,
+        workers,
+        endpoint: &endpoint,
+        server_pid: &server_pid,
+        ticks,
+    };
     let mut results: Vec<Measurement> = Vec::new();
     for round in 1..=options.rounds {
         for &concurrency in &options.concurrency {
-            // Alternate which client goes first, so neither always runs on a warmer machine.
-            let order: Vec<&Client> = if round % 2 == 1 {
-                clients.iter().collect()
+            // Alternate the order, so no client always runs on a warmer (or busier) machine.
+            let order: Vec<&Runner> = if round % 2 == 1 {
+                runners.iter().collect()
             } else {
-                clients.iter().rev().collect()
+                runners.iter().rev().collect()
             };
-            for client in order {
-                runtime.block_on(drive(
-                    client,
-                    options.warmup,
-                    concurrency,
-                    Instant::now() + limit,
-                ));
-                let cpu0 = cpu_seconds("self", ticks);
-                let server0 = cpu_seconds(&server_pid, ticks);
-                let started = Instant::now();
-                let done = runtime.block_on(drive(
-                    client,
-                    options.requests,
-                    concurrency,
-                    started + limit,
-                ));
-                let m = Measurement {
-                    client: client.name(),
-                    concurrency,
-                    requests: done,
-                    wall: started.elapsed(),
-                    client_cpu: cpu_seconds("self", ticks) - cpu0,
-                    server_cpu: cpu_seconds(&server_pid, ticks) - server0,
-                    cut_short: done < options.requests,
-                };
+            for runner in order {
+                let m = setup.measure(runner, concurrency);
                 eprintln!(
                     "  round {round}: {} C={}: {} requests in {:.2?}, {:.1} client CPU µs/req",
                     m.client,
@@ -585,7 +726,8 @@ fn main() {
         }
     }
     drop(server);
-    report(&options, &clients, &results);
+    let names: Vec<&'static str> = runners.iter().map(Runner::name).collect();
+    report(&options, &names, &results);
 }
 
 impl Measurement {
@@ -614,7 +756,7 @@ fn median(values: &mut [f64]) -> (f64, f64, f64) {
     (mid, values[0], values[n - 1])
 }
 
-fn report(options: &Options, clients: &[Client], results: &[Measurement]) {
+fn report(options: &Options, clients: &[&'static str], results: &[Measurement]) {
     println!();
     println!(
         "| client                     |  C | rounds × requests | req/s (median, range)  | client CPU µs/req \
@@ -626,10 +768,10 @@ fn report(options: &Options, clients: &[Client], results: &[Measurement]) {
     );
     let mut medians = Vec::new();
     for &concurrency in &options.concurrency {
-        for client in clients {
+        for &client in clients {
             let runs: Vec<&Measurement> = results
                 .iter()
-                .filter(|m| m.concurrency == concurrency && m.client == client.name())
+                .filter(|m| m.concurrency == concurrency && m.client == client)
                 .collect();
             let (rate, rate_lo, rate_hi) =
                 median(&mut runs.iter().map(|m| m.rate()).collect::<Vec<_>>());
@@ -645,7 +787,7 @@ fn report(options: &Options, clients: &[Client], results: &[Measurement]) {
             println!(
                 "| {:<26} | {:>2} | {:>5} × {:>9} | {:>6.0} ({:>6.0}–{:<6.0}) | {:>15.1} ({:>6.1}–{:<6.1}) | \
                  {:>17.1} |{}",
-                client.name(),
+                client,
                 concurrency,
                 runs.len(),
                 runs.iter().map(|m| m.requests).min().unwrap_or(0),
@@ -662,23 +804,49 @@ fn report(options: &Options, clients: &[Client], results: &[Measurement]) {
                     ""
                 }
             );
-            medians.push((concurrency, client.name(), cpu, rate));
+            medians.push((concurrency, client, cpu, rate));
         }
     }
+    // Side by side: client CPU per request (median round) and the ratios.
+    let official = clients.contains(&OFFICIAL);
+    println!();
+    println!(
+        "|  C | cognito µs/req | floor µs/req |{} cognito/floor (goal ≤ 1.05) |{}",
+        if official { " official µs/req |" } else { "" },
+        if official {
+            " official/floor | cognito/official |"
+        } else {
+            ""
+        }
+    );
+    println!(
+        "|---:|---------------:|-------------:|{}-----------------------------:|{}",
+        if official { "----------------:|" } else { "" },
+        if official {
+            "---------------:|-----------------:|"
+        } else {
+            ""
+        }
+    );
     for &concurrency in &options.concurrency {
-        let find = |prefix: &str| {
+        let cpu = |name: &str| {
             medians
                 .iter()
-                .find(|(c, name, _, _)| *c == concurrency && name.starts_with(prefix))
+                .find(|(c, n, _, _)| *c == concurrency && *n == name)
+                .map(|m| m.2)
         };
-        if let (Some(c), Some(f)) = (find("cognito"), find("floor")) {
-            println!(
-                "C={concurrency}: cognito uses {:.2}x the floor's client CPU per request ({:+.1} µs), \
-                 at {:.2}x its request rate",
-                c.2 / f.2,
-                c.2 - f.2,
-                c.3 / f.3
-            );
+        let (Some(c), Some(f)) = (cpu(COGNITO), cpu(FLOOR)) else {
+            continue;
+        };
+        let goal = if c / f <= 1.05 { "met" } else { "NOT met" };
+        let mut line = format!("| {concurrency:>2} | {c:>14.1} | {f:>12.1} |");
+        if let Some(o) = cpu(OFFICIAL).filter(|_| official) {
+            line += &format!(" {o:>15.1} |");
         }
+        line += &format!(" {:>16.2}x ({goal:<7}) |", c / f);
+        if let Some(o) = cpu(OFFICIAL).filter(|_| official) {
+            line += &format!(" {:>13.2}x | {:>15.2}x |", o / f, c / o);
+        }
+        println!("{line}");
     }
 }
