@@ -380,3 +380,26 @@ async fn a_callers_reqwest_client_is_used_with_its_default_headers() {
     // The caller's pool carried both calls on one connection.
     assert_eq!(server.connection_count(), 1);
 }
+
+#[tokio::test]
+async fn the_default_client_follows_no_redirect() {
+    let target = RecordingServer::start(CannedResponse::json(200, USER));
+    let server = RecordingServer::start(
+        CannedResponse::empty(307).with_header("Location", &format!("{}/", target.endpoint())),
+    );
+    let config = Config::builder()
+        .region("us-east-1")
+        .endpoint_url(server.endpoint())
+        .credentials(credentials())
+        .retry(RetryConfig::disabled())
+        .build();
+    let err = cognito::idp::Client::new(&config)
+        .admin_get_user()
+        .user_pool_id("us-east-1_x")
+        .username("alice")
+        .send()
+        .await
+        .expect_err("a redirect is not followed");
+    assert_eq!(err.meta().and_then(|m| m.status()), Some(307), "{err:?}");
+    assert_eq!(target.request_count(), 0);
+}

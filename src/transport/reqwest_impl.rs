@@ -25,7 +25,7 @@ impl ReqwestTransport {
     }
 
     /// The client a [`Config`](crate::Config) builds when it is given none: `connect_timeout`, TCP
-    /// keepalive, idle connections closed after 90 s, proxies from the environment (`HTTP_PROXY`,
+    /// keepalive, idle connections closed after 90 s, no redirects followed, proxies from the environment (`HTTP_PROXY`,
     /// `HTTPS_PROXY`, `ALL_PROXY`, `NO_PROXY`), the platform's root certificates (plus the webpki roots
     /// with the `webpki-roots` feature), and HTTP/2 by ALPN when the `http2` feature is on. With the
     /// `native-tls` feature the platform's TLS library is used, even when `rustls` is on too.
@@ -38,7 +38,10 @@ impl ReqwestTransport {
             .connect_timeout(connect_timeout)
             .pool_idle_timeout(Duration::from_secs(90))
             .tcp_keepalive(Duration::from_secs(60))
-            .tcp_nodelay(true);
+            .tcp_nodelay(true)
+            // AWS endpoints and JWKS URLs never redirect; following one could downgrade an `https`
+            // fetch of signing keys to `http`, or send a signed request elsewhere.
+            .redirect(reqwest::redirect::Policy::none());
         // Asked for by name (rustls is the default): the platform's library wins when both are on.
         #[cfg(feature = "native-tls")]
         let builder = builder.tls_backend_native();
