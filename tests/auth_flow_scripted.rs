@@ -1652,6 +1652,12 @@ async fn custom_web_authn_and_unknown_challenges() {
         .await
         .unwrap();
     assert_redacted("CUSTOM_CHALLENGE", &format!("{step:?}"));
+    // A Lambda's parameters may be secrets: names only.
+    let shown = format!("{step:?}");
+    assert!(
+        shown.contains("question") && !shown.contains("2+2?"),
+        "{shown}"
+    );
     let SignInStep::CustomChallenge(c) = step else {
         panic!("expected CUSTOM_CHALLENGE, got {}", step.name());
     };
@@ -1741,6 +1747,11 @@ async fn custom_web_authn_and_unknown_challenges() {
         .unwrap();
     assert_eq!(step.name(), "QUANTUM_RIDDLE");
     assert_redacted("Other", &format!("{step:?}"));
+    let shown = format!("{step:?}");
+    assert!(shown.contains("QUANTUM_RIDDLE"), "{shown}");
+    for value in step_parameter_values(&step) {
+        assert!(!shown.contains(&value), "`{value}` in {shown}");
+    }
     let SignInStep::Other(other) = step else {
         panic!("expected Other");
     };
@@ -2409,4 +2420,12 @@ async fn rotation_sign_out_and_revocation() {
         "{err:?}"
     );
     assert_eq!(server.request_count(), 0);
+}
+
+/// The parameter values of an unmodelled challenge (none for other steps).
+fn step_parameter_values(step: &SignInStep) -> Vec<String> {
+    match step {
+        SignInStep::Other(o) => o.parameters.values().cloned().collect(),
+        _ => Vec::new(),
+    }
 }

@@ -589,12 +589,36 @@ impl SelectChallenge {
     }
 }
 
-/// `CUSTOM_CHALLENGE`.
-#[derive(Debug)]
+/// `CUSTOM_CHALLENGE`. `Debug` shows the parameters' names, not their values.
 pub struct CustomChallenge {
     /// The challenge's parameters, as your Lambda trigger set them.
     pub parameters: HashMap<String, String>,
     challenge: Challenge,
+}
+
+/// The names of challenge parameters, sorted: what `Debug` shows of them (their values can be
+/// secrets: `SECRET_BLOCK`, a Lambda's private data).
+fn parameter_names(parameters: &HashMap<String, String>) -> Vec<&str> {
+    let mut names: Vec<&str> = parameters.keys().map(String::as_str).collect();
+    names.sort_unstable();
+    names
+}
+
+impl std::fmt::Debug for CustomChallenge {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CustomChallenge")
+            .field("parameter_names", &parameter_names(&self.parameters))
+            .finish_non_exhaustive()
+    }
+}
+
+impl std::fmt::Debug for OtherChallenge {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OtherChallenge")
+            .field("name", &self.name)
+            .field("parameter_names", &parameter_names(&self.parameters))
+            .finish_non_exhaustive()
+    }
 }
 
 impl CustomChallenge {
@@ -626,8 +650,8 @@ impl WebAuthnChallenge {
     }
 }
 
-/// A challenge the SDK does not model; answer it with raw responses.
-#[derive(Debug)]
+/// A challenge the SDK does not model; answer it with raw responses. `Debug` shows the parameters'
+/// names, not their values.
 pub struct OtherChallenge {
     /// The challenge name.
     pub name: String,
