@@ -27,6 +27,7 @@ use cognito::idp::operation::{CreateUserPoolError, ListUserPoolsError};
 use cognito::idp::types::{AttributeType, AuthFlowType, ExplicitAuthFlowsType};
 use cognito::idp::Client;
 use cognito::Credentials;
+use support::iam::{form, iam_user, query_call, setup_authorization, xml_text};
 use support::{http_request, CannedResponse, Moto, RecordingServer};
 
 const REGION: &str = "us-east-1";
@@ -76,107 +77,6 @@ impl SigningMoto {
             "test",
         )
     }
-}
-
-/// Form-encodes query-API parameters (RFC 3986 unreserved characters kept).
-fn form(params: &[(&str, &str)]) -> String {
-    let encode = |s: &str| {
-        s.bytes()
-            .map(|b| match b {
-                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                    (b as char).to_string()
-                }
-                _ => format!("%{b:02X}"),
-            })
-            .collect::<String>()
-    };
-    params
-        .iter()
-        .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
-        .collect::<Vec<_>>()
-        .join("&")
-}
-
-/// The text of the first `<tag>` element of an XML body.
-fn xml_text(body: &str, tag: &str) -> String {
-    let open = format!("<{tag}>");
-    let start = body
-        .find(&open)
-        .unwrap_or_else(|| panic!("no <{tag}> in {body}"))
-        + open.len();
-    let end = body[start..]
-        .find(&format!("</{tag}>"))
-        .unwrap_or_else(|| panic!("no </{tag}> in {body}"))
-        + start;
-    body[start..end].to_owned()
-}
-
-/// One unchecked query-API call (IAM or STS) during setup.
-///
-/// moto routes a request without `Authorization` by its `X-Amz-Target` or a few known actions only, so a
-/// form-encoded IAM call would land in S3; a SigV4-shaped `Authorization` header whose credential scope
-/// names the service routes it. Its signature is not checked: these are among the first
-/// [`SETUP_ACTIONS`] actions.
-async fn query_call(endpoint: &str, service: &str, params: &[(&str, &str)]) -> String {
-    let auth = format!(
-        "AWS4-HMAC-SHA256 Credential=SETUP/20260101/{REGION}/{service}/aws4_request, \
-         SignedHeaders=host, Signature=0"
-    );
-    let body = form(params);
-    let response = http_request(
-        endpoint,
-        "POST",
-        "/",
-        &[
-            ("Content-Type", "application/x-www-form-urlencoded"),
-            ("Authorization", &auth),
-        ],
-        body.as_bytes(),
-    )
-    .await
-    .unwrap_or_else(|e| panic!("{service} {params:?}: {e}"));
-    let text = response.body_str().to_owned();
-    assert_eq!(response.status, 200, "{service} {params:?}: {text}");
-    text
-}
-
-/// IAM `CreateUser` + `CreateAccessKey` + `PutUserPolicy`: three actions.
-async fn iam_user(endpoint: &str, name: &str, policy: &str) -> Credentials {
-    let iam = |action| [("Action", action), ("Version", "2010-05-08")];
-    let created = query_call(
-        endpoint,
-        "iam",
-        &[&iam("CreateUser")[..], &[("UserName", name)]].concat(),
-    )
-    .await;
-    assert_eq!(
-        xml_text(&created, "Arn"),
-        format!("arn:aws:iam::{ACCOUNT}:user/{name}")
-    );
-    let key = query_call(
-        endpoint,
-        "iam",
-        &[&iam("CreateAccessKey")[..], &[("UserName", name)]].concat(),
-    )
-    .await;
-    let access_key_id = xml_text(&key, "AccessKeyId");
-    let secret = xml_text(&key, "SecretAccessKey");
-    assert!(access_key_id.starts_with("AKIA"), "{access_key_id}");
-    query_call(
-        endpoint,
-        "iam",
-        &[
-            &iam("PutUserPolicy")[..],
-            &[
-                ("UserName", name),
-                ("PolicyName", "cognito"),
-                ("PolicyDocument", policy),
-            ],
-        ]
-        .concat(),
-    )
-    .await;
-    Credentials::new(access_key_id, secret, None, None, "moto-iam")
 }
 
 /// Starts moto in signature-checking mode and creates the keys: exactly [`SETUP_ACTIONS`] actions.
@@ -240,11 +140,7 @@ async fn setup() -> Option<SigningMoto> {
         "/",
         &[
             ("Content-Type", "application/x-www-form-urlencoded"),
-            (
-                "Authorization",
-                "AWS4-HMAC-SHA256 Credential=SETUP/20260101/us-east-1/iam/aws4_request, \
-                 SignedHeaders=host, Signature=0",
-            ),
+            ("Authorization", &setup_authorization("iam")),
         ],
         form(&[("Action", "ListUsers"), ("Version", "2010-05-08")]).as_bytes(),
     )

@@ -187,7 +187,7 @@ pub fn xml_text(body: &str, tag: &str) -> String {
 
 /// A SigV4-shaped `Authorization` header whose credential scope names `service`: moto routes a
 /// form-encoded query call by it. Its signature is not checked during the setup actions.
-fn setup_authorization(service: &str) -> String {
+pub fn setup_authorization(service: &str) -> String {
     format!(
         "AWS4-HMAC-SHA256 Credential=SETUP/20260101/{REGION}/{service}/aws4_request, \
          SignedHeaders=host, Signature=0"
@@ -195,7 +195,7 @@ fn setup_authorization(service: &str) -> String {
 }
 
 /// One unchecked query-API call (IAM or STS) during setup.
-async fn query_call(endpoint: &str, service: &str, params: &[(&str, &str)]) -> String {
+pub async fn query_call(endpoint: &str, service: &str, params: &[(&str, &str)]) -> String {
     let body = form(params);
     let response = http_request(
         endpoint,
@@ -215,7 +215,7 @@ async fn query_call(endpoint: &str, service: &str, params: &[(&str, &str)]) -> S
 }
 
 /// IAM `CreateUser` + `CreateAccessKey` + `PutUserPolicy`: three actions.
-async fn iam_user(endpoint: &str, name: &str, policy: &str) -> Credentials {
+pub async fn iam_user(endpoint: &str, name: &str, policy: &str) -> Credentials {
     let iam = |action| [("Action", action), ("Version", "2010-05-08")];
     let created = query_call(
         endpoint,
