@@ -310,14 +310,12 @@ impl Handle {
                 "amz-sdk-request",
                 format!("attempt={}; max={}", call.attempt, call.max_attempts),
             );
-        let http_request = builder
-            .body(Bytes::from(request.body.clone()))
-            .map_err(|e| {
-                Error::InvalidInput(InvalidInput {
-                    operation,
-                    message: format!("cannot build the HTTP request: {e}"),
-                })
-            })?;
+        let http_request = builder.body(request.body.clone()).map_err(|e| {
+            Error::InvalidInput(InvalidInput {
+                operation,
+                message: format!("cannot build the HTTP request: {e}"),
+            })
+        })?;
         let limit = self.inner.config.max_response_bytes();
         let response = transport
             .send(http_request, limit)

@@ -49,7 +49,7 @@ pub struct Request {
     /// Path and query, percent-encoded, starting with `/`.
     pub(crate) path_and_query: String,
     pub(crate) headers: Vec<(&'static str, String)>,
-    pub(crate) body: Vec<u8>,
+    pub(crate) body: bytes::Bytes,
 }
 
 impl std::fmt::Debug for Request {
@@ -80,7 +80,9 @@ impl Request {
                 ("content-type", "application/x-amz-json-1.1".to_owned()),
                 ("x-amz-target", target.to_owned()),
             ],
-            body: serde_json::to_vec(input).map_err(|e| format!("cannot serialize: {e}"))?,
+            body: serde_json::to_vec(input)
+                .map_err(|e| format!("cannot serialize: {e}"))?
+                .into(),
         })
     }
 
@@ -92,7 +94,7 @@ impl Request {
                 method,
                 path_and_query: String::new(),
                 headers: Vec::new(),
-                body: Vec::new(),
+                body: bytes::Bytes::new(),
             },
             template: path.to_owned(),
             query: Vec::new(),
@@ -162,7 +164,7 @@ impl Rest {
                 self.request
                     .headers
                     .push(("content-type", "application/json".to_owned()));
-                self.request.body = body;
+                self.request.body = body.into();
             }
             Err(e) => self.error = Some(format!("cannot serialize: {e}")),
         }
