@@ -20,7 +20,8 @@
 //! Cargo features: `idp`, `identity` and `sync` (the services), `srp` (SRP sign-in), `jwt` (token
 //! verification), `tracing`; TLS through reqwest: `rustls` (default), `rustls-no-provider` (the app's
 //! own rustls crypto provider) or `native-tls`, plus `webpki-roots`; `http2`, `socks`; `aws-config`
-//! (the official credential and region chains).
+//! (the official credential and region chains); `managed-login` (the user pool's OAuth 2.0 / OIDC
+//! endpoints, `managed_login`).
 //!
 //! # Layers
 //!
@@ -37,7 +38,7 @@
 //! 5. [`fluent`] (the builders every operation method returns) and [`paginate`];
 //! 6. the generated services: [`idp`], [`identity`], [`sync`];
 //! 7. the tools on top: [`auth`] (SECRET_HASH, SRP, sign-in flows, tokens), `jwt`, identity-pool
-//!    credentials.
+//!    credentials; `managed_login` (the OAuth 2.0 / OIDC endpoints, over `jwt` and `idp`).
 //!
 //! Every byte of a request is made within two files of a service's `Client`: the generated method
 //! fills the input (`operation`), and `client` adds the endpoint, the signature and the SDK headers
@@ -78,6 +79,8 @@ pub mod identity;
 pub mod idp;
 #[cfg(feature = "jwt")]
 pub mod jwt;
+#[cfg(feature = "managed-login")]
+pub mod managed_login;
 #[cfg(feature = "sync")]
 pub mod sync;
 
