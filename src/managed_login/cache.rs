@@ -152,7 +152,10 @@ impl TokenCache {
             .duration_since(std::time::SystemTime::now())
             .unwrap_or_default();
         let margin = self.margin().min(lifetime / 2);
-        Instant::now() + lifetime.saturating_sub(margin).min(Duration::from_secs(86_400 * 365))
+        Instant::now()
+            + lifetime
+                .saturating_sub(margin)
+                .min(Duration::from_secs(86_400 * 365))
     }
 }
 

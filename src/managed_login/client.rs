@@ -9,8 +9,12 @@ use super::cache::{CacheKey, TokenCache};
 use super::endpoints::{Discovery, Domain, Endpoints, Issuer};
 use super::error::{Call, ManagedLoginError};
 use super::http::{OAuthHttp, OAuthRequest, Repeat, SharedTransport};
-use super::pkce::{authorization_request, AuthorizationRequest, AuthorizeParams, Callback, PendingLogin, Prompt};
-use super::token::{request_tokens, wipe, ClientAuth, ClientAuthMethod, ClientCredentialsToken, TokenAnswer};
+use super::pkce::{
+    authorization_request, AuthorizationRequest, AuthorizeParams, Callback, PendingLogin, Prompt,
+};
+use super::token::{
+    request_tokens, wipe, ClientAuth, ClientAuthMethod, ClientCredentialsToken, TokenAnswer,
+};
 use super::userinfo::UserInfo;
 use crate::auth::{ClientSecret, Tokens};
 use crate::config::Config;
@@ -513,7 +517,10 @@ impl ManagedLogin {
         )
         .await?;
         let id_claims = match &answer.id_token {
-            Some(id_token) => Some(self.verify_id_token(id_token, Some(pending.nonce())).await?),
+            Some(id_token) => Some(
+                self.verify_id_token(id_token, Some(pending.nonce()))
+                    .await?,
+            ),
             None if pending.openid() => return Err(ManagedLoginError::MissingIdToken),
             None => None,
         };
@@ -686,21 +693,22 @@ impl ManagedLogin {
                 RetryDecision::Done => {
                     break result
                         .map(|out| (out, issued))
-                        .map_err(ManagedLoginError::Rotation)?
+                        .map_err(|e| ManagedLoginError::Rotation(Box::new(e)))?
                 }
                 RetryDecision::RetryAfter(delay) => tokio::time::sleep(delay).await,
             }
         };
         let (output, issued) = output;
-        let mut result: AuthenticationResultType = output.authentication_result.ok_or_else(|| {
-            ManagedLoginError::UnexpectedResponse {
-                call: Call::GetTokensFromRefreshToken,
-                status: 200,
-                content_type: None,
-                length: 0,
-                reason: "no AuthenticationResult".to_owned(),
-            }
-        })?;
+        let mut result: AuthenticationResultType =
+            output
+                .authentication_result
+                .ok_or_else(|| ManagedLoginError::UnexpectedResponse {
+                    call: Call::GetTokensFromRefreshToken,
+                    status: 200,
+                    content_type: None,
+                    length: 0,
+                    reason: "no AuthenticationResult".to_owned(),
+                })?;
         let rotated = result.refresh_token.is_some();
         if !rotated {
             result.refresh_token = Some(refresh_token.to_owned());
@@ -726,8 +734,8 @@ impl ManagedLogin {
     /// # Errors
     /// `invalid_token` for an expired or revoked token; the errors of a request.
     pub async fn user_info(&self, access_token: &str) -> Result<UserInfo, ManagedLoginError> {
-        let mut bearer = http::HeaderValue::from_str(&format!("Bearer {access_token}"))
-            .map_err(|_| {
+        let mut bearer =
+            http::HeaderValue::from_str(&format!("Bearer {access_token}")).map_err(|_| {
                 ManagedLoginError::InvalidConfig("the access token cannot go into a header".into())
             })?;
         bearer.set_sensitive(true);
@@ -770,10 +778,8 @@ impl ManagedLogin {
     /// (one of the app client's sign-out URLs). Cognito takes `client_id` and `logout_uri`, not
     /// OIDC's `post_logout_redirect_uri`.
     pub fn logout_url(&self, logout_uri: &str) -> String {
-        let mut url = url::form_urlencoded::Serializer::new(format!(
-            "{}?",
-            self.inner.endpoints.logout()
-        ));
+        let mut url =
+            url::form_urlencoded::Serializer::new(format!("{}?", self.inner.endpoints.logout()));
         url.append_pair("client_id", &self.inner.auth.client_id)
             .append_pair("logout_uri", logout_uri);
         url.finish()

@@ -313,14 +313,16 @@ fn endpoint_domain(url: &str, path: &str) -> Result<Domain, ManagedLoginError> {
 }
 
 fn check_region(region: &str) -> Result<(), ManagedLoginError> {
-    crate::config::validate_region(region)
-        .map_err(|_| ManagedLoginError::InvalidConfig(format!("`{}` is not a region", clip(region))))
+    crate::config::validate_region(region).map_err(|_| {
+        ManagedLoginError::InvalidConfig(format!("`{}` is not a region", clip(region)))
+    })
 }
 
 /// An absolute `https` URL, or `http` to a loopback host; no user information, query or fragment.
 fn check_url(url: &str, what: &str) -> Result<url::Url, ManagedLoginError> {
-    let invalid =
-        |reason: &str| ManagedLoginError::InvalidConfig(format!("{what} `{}`: {reason}", clip(url)));
+    let invalid = |reason: &str| {
+        ManagedLoginError::InvalidConfig(format!("{what} `{}`: {reason}", clip(url)))
+    };
     let parsed = url::Url::parse(url).map_err(|e| invalid(&e.to_string()))?;
     let host = parsed
         .host_str()
@@ -402,7 +404,9 @@ mod tests {
         assert!(Domain::custom("https://user:pw@auth.example.com").is_err());
         assert!(Domain::custom("ftp://auth.example.com").is_err());
         assert_eq!(
-            Domain::custom("auth.example.com").expect("bare host").as_str(),
+            Domain::custom("auth.example.com")
+                .expect("bare host")
+                .as_str(),
             "https://auth.example.com"
         );
         assert_eq!(
@@ -428,7 +432,10 @@ mod tests {
             "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
         });
         let found = Discovery::parse(doc.to_string().as_bytes(), &issuer).expect("valid");
-        assert_eq!(found.domain.as_str(), "https://x.auth.us-east-1.amazoncognito.com");
+        assert_eq!(
+            found.domain.as_str(),
+            "https://x.auth.us-east-1.amazoncognito.com"
+        );
         assert_eq!(found.scopes_supported, ["openid", "email"]);
 
         let mut other_issuer = doc.clone();

@@ -269,9 +269,9 @@ pub enum ManagedLoginError {
     /// The `openid` scope was asked for, and the token endpoint sent no ID token.
     #[error("the token endpoint sent no ID token although the `openid` scope was asked for")]
     MissingIdToken,
-    /// `GetTokensFromRefreshToken` failed.
+    /// `GetTokensFromRefreshToken` failed (boxed: it is a large error).
     #[error("GetTokensFromRefreshToken failed: {0}")]
-    Rotation(#[source] crate::Error<crate::idp::operation::GetTokensFromRefreshTokenError>),
+    Rotation(#[source] Box<crate::Error<crate::idp::operation::GetTokensFromRefreshTokenError>>),
     /// The settings are not usable (a malformed domain, pool id, region, URL or scope).
     #[error("invalid managed-login settings: {0}")]
     InvalidConfig(String),

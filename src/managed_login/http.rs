@@ -36,7 +36,11 @@ pub(crate) enum Repeat {
 }
 
 /// How the retry policy sees an attempt's outcome for a request of this kind.
-pub(crate) fn outcome_for(repeat: Repeat, outcome: AttemptOutcome, reached: bool) -> AttemptOutcome {
+pub(crate) fn outcome_for(
+    repeat: Repeat,
+    outcome: AttemptOutcome,
+    reached: bool,
+) -> AttemptOutcome {
     match (repeat, outcome) {
         (Repeat::Safe, o) => o,
         (Repeat::OnlyIfUnprocessed, AttemptOutcome::Retryable(RetryKind::Throttling)) => outcome,
@@ -124,13 +128,17 @@ impl OAuthHttp {
             .transport()
             .map_err(|e| ManagedLoginError::InvalidConfig(crate::error::chain(&e)))?;
         let timeouts = self.config.timeouts();
-        let limit = self.config.max_response_bytes().min(MAX_OAUTH_RESPONSE_BYTES);
+        let limit = self
+            .config
+            .max_response_bytes()
+            .min(MAX_OAUTH_RESPONSE_BYTES);
         let mut retry = RetryState::new(self.config.retry());
         loop {
             retry.before_attempt().await;
             trace.next_attempt();
             let http_request = self.build(request)?;
-            let sent = tokio::time::timeout(timeouts.attempt(), transport.send(http_request, limit));
+            let sent =
+                tokio::time::timeout(timeouts.attempt(), transport.send(http_request, limit));
             let result = match sent.await {
                 Ok(Ok(response)) if response.body().len() > limit => Err(Failure::Http(
                     HttpError::body_too_large(response.status().as_u16(), limit),
@@ -142,7 +150,10 @@ impl OAuthHttp {
             let (outcome, reached) = match &result {
                 Ok(r) => {
                     trace.status(r.status().as_u16());
-                    (AttemptOutcome::from_response(r.status().as_u16(), None), true)
+                    (
+                        AttemptOutcome::from_response(r.status().as_u16(), None),
+                        true,
+                    )
                 }
                 Err(Failure::Http(e)) => {
                     trace.failed(&crate::error::chain(e));
@@ -399,7 +410,11 @@ mod tests {
     fn answers_are_sorted() {
         let ok = response(200, Some("application/json"), r#"{"access_token":"a"}"#);
         assert!(ok.json_object(Call::ClientCredentials).is_ok());
-        let bare = response(400, Some("application/json"), r#"{"error":"invalid_grant"}"#);
+        let bare = response(
+            400,
+            Some("application/json"),
+            r#"{"error":"invalid_grant"}"#,
+        );
         assert!(matches!(
             bare.json_object(Call::AuthorizationCode),
             Err(ManagedLoginError::OAuth { error, .. })
@@ -407,7 +422,10 @@ mod tests {
         ));
         let html = response(200, Some("text/html"), "<html><body>Login</body></html>");
         let e = html.json_object(Call::AuthorizationCode).expect_err("html");
-        assert!(e.to_string().contains("an HTML page instead of JSON"), "{e}");
+        assert!(
+            e.to_string().contains("an HTML page instead of JSON"),
+            "{e}"
+        );
         let gateway = response(502, Some("text/html"), "<html>Bad gateway</html>");
         assert!(matches!(
             gateway.json_object(Call::UserInfo),
@@ -433,7 +451,10 @@ mod tests {
             outcome_for(once, transport, true),
             AttemptOutcome::NotRetryable
         );
-        assert_eq!(outcome_for(once, server, true), AttemptOutcome::NotRetryable);
+        assert_eq!(
+            outcome_for(once, server, true),
+            AttemptOutcome::NotRetryable
+        );
         assert_eq!(outcome_for(once, throttled, true), throttled);
         assert_eq!(outcome_for(Repeat::Safe, server, true), server);
         assert_eq!(outcome_for(Repeat::Safe, transport, true), transport);

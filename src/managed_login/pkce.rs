@@ -161,8 +161,7 @@ impl PendingLogin {
 
     /// Whether `state` is this sign-in's, compared in constant time.
     pub(crate) fn state_matches(&self, state: &str) -> bool {
-        self.state.len() == state.len()
-            && self.state.as_bytes().ct_eq(state.as_bytes()).to_bool()
+        self.state.len() == state.len() && self.state.as_bytes().ct_eq(state.as_bytes()).to_bool()
     }
 }
 
@@ -361,7 +360,9 @@ mod tests {
 
     #[test]
     fn the_authorize_url_carries_every_parameter() {
-        let endpoints = Domain::prefix("app", "us-east-1").expect("domain").endpoints();
+        let endpoints = Domain::prefix("app", "us-east-1")
+            .expect("domain")
+            .endpoints();
         let params = AuthorizeParams {
             scopes: vec!["openid".into(), "email".into(), "orders/read".into()],
             identity_provider: Some("Google".into()),
@@ -404,7 +405,9 @@ mod tests {
 
     #[test]
     fn callbacks_are_checked_against_the_pending_login() {
-        let endpoints = Domain::prefix("app", "us-east-1").expect("domain").endpoints();
+        let endpoints = Domain::prefix("app", "us-east-1")
+            .expect("domain")
+            .endpoints();
         let request = authorization_request(
             &endpoints,
             "c",

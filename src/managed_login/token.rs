@@ -117,7 +117,9 @@ fn basic(client_id: &str, secret: &ClientSecret) -> Result<http::HeaderValue, Ma
     let mut pair = String::new();
     pair.extend(url::form_urlencoded::byte_serialize(client_id.as_bytes()));
     pair.push(':');
-    pair.extend(url::form_urlencoded::byte_serialize(secret.expose().as_bytes()));
+    pair.extend(url::form_urlencoded::byte_serialize(
+        secret.expose().as_bytes(),
+    ));
     let mut value = format!("Basic {}", base64_simd::STANDARD.encode_to_string(&pair));
     pair.zeroize();
     let header = http::HeaderValue::from_str(&value);
@@ -272,7 +274,8 @@ impl ClientCredentialsToken {
 
     /// `Bearer {token}`, marked sensitive, for an `Authorization` header.
     pub fn authorization_header(&self) -> Option<http::HeaderValue> {
-        let mut value = http::HeaderValue::from_str(&format!("Bearer {}", self.access_token)).ok()?;
+        let mut value =
+            http::HeaderValue::from_str(&format!("Bearer {}", self.access_token)).ok()?;
         value.set_sensitive(true);
         Some(value)
     }
@@ -324,7 +327,10 @@ mod tests {
             ClientAuthMethod::ClientSecretBasic,
         );
         let request = auth
-            .form_request("https://d/oauth2/token", &[("grant_type", "client_credentials")])
+            .form_request(
+                "https://d/oauth2/token",
+                &[("grant_type", "client_credentials")],
+            )
             .expect("request");
         let header = request
             .headers
