@@ -200,6 +200,14 @@ async fn authorization_code_flow_from_authorize_to_logout() {
 
     // Logout: client_id and logout_uri.
     let logout = login.logout_url("http://127.0.0.1:3000/");
+    assert_eq!(
+        logout,
+        format!(
+            "{}/logout?client_id={}&logout_uri=http%3A%2F%2F127.0.0.1%3A3000%2F",
+            standin.base(),
+            standin.settings().client_id
+        )
+    );
     let url = url::Url::parse(&logout).expect("url");
     let query: std::collections::HashMap<_, _> = url.query_pairs().into_owned().collect();
     assert_eq!(query["client_id"], standin.settings().client_id);

@@ -778,8 +778,9 @@ impl ManagedLogin {
     /// (one of the app client's sign-out URLs). Cognito takes `client_id` and `logout_uri`, not
     /// OIDC's `post_logout_redirect_uri`.
     pub fn logout_url(&self, logout_uri: &str) -> String {
-        let mut url =
-            url::form_urlencoded::Serializer::new(format!("{}?", self.inner.endpoints.logout()));
+        let base = format!("{}?", self.inner.endpoints.logout());
+        let start = base.len();
+        let mut url = url::form_urlencoded::Serializer::for_suffix(base, start);
         url.append_pair("client_id", &self.inner.auth.client_id)
             .append_pair("logout_uri", logout_uri);
         url.finish()

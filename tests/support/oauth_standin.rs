@@ -301,7 +301,10 @@ fn authorize(shared: &Shared, query: HashMap<String, String>) -> Response<Body> 
         return html(400, "redirect_mismatch");
     };
     let back = |params: &[(&str, &str)]| {
-        let mut url = url::form_urlencoded::Serializer::new(format!("{redirect_uri}?"));
+        let mut url = url::form_urlencoded::Serializer::for_suffix(
+            format!("{redirect_uri}?"),
+            redirect_uri.len() + 1,
+        );
         for (k, v) in params {
             url.append_pair(k, v);
         }
