@@ -722,3 +722,43 @@ async fn a_refused_connection_is_a_transport_error_that_never_reached_the_server
         })
     ));
 }
+
+#[tokio::test]
+async fn a_lost_answer_is_retried_for_client_credentials_but_not_for_a_code() {
+    let standin = standin().await;
+    let s = standin.settings();
+    let slow = Config::builder()
+        .region("us-east-1")
+        .endpoint_url(standin.base())
+        .timeouts(cognito::Timeouts::default().with_attempt(Duration::from_millis(300)))
+        .retry(RetryConfig::standard().with_initial_backoff(Duration::from_millis(1)))
+        .build();
+    let login = ManagedLogin::builder(&s.region, &s.pool_id, &s.client_id)
+        .issuer(Issuer::custom(&standin.issuer()).expect("issuer"))
+        .domain(Domain::custom(standin.base()).expect("domain"))
+        .client_secret(s.client_secret.clone().expect("secret"))
+        .redirect_uri(CALLBACK)
+        .config(&slow)
+        .build()
+        .expect("login");
+
+    // The first answer never arrives in time; client credentials are asked for again.
+    standin.push_fault(Fault::Delay(Duration::from_secs(5)));
+    login
+        .client_credentials(["orders/read"])
+        .await
+        .expect("retried after the attempt timeout");
+    assert_eq!(standin.token_requests("client_credentials"), 2);
+
+    // The code was used by the request whose answer was lost: not sent again.
+    let (pending, callback) = sign_in(&login, &["openid"]).await;
+    standin.push_fault(Fault::Delay(Duration::from_secs(5)));
+    match login.complete(&pending, &callback).await {
+        Err(ManagedLoginError::Timeout { call, attempts, .. }) => {
+            assert_eq!(call, Call::AuthorizationCode);
+            assert_eq!(attempts, 1);
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(standin.token_requests("authorization_code"), 1);
+}

@@ -563,8 +563,9 @@ impl ManagedLogin {
     ///
     /// # Errors
     /// The token endpoint's OAuth errors (`invalid_scope`, `unauthorized_client`, `invalid_client`,
-    /// …), transport errors and timeouts; callers that waited for a failed request get its error as
-    /// [`ManagedLoginError::Shared`].
+    /// …), transport errors and timeouts, as [`ManagedLoginError::Shared`]: the caller that made the
+    /// request and those that waited for it get the same error (see
+    /// [`ManagedLoginError::oauth_code`], which looks through it).
     pub async fn client_credentials<I, S>(
         &self,
         scopes: I,

@@ -100,6 +100,8 @@ pub enum Fault {
     Html(u16),
     /// This status and body, as JSON.
     Json(u16, String),
+    /// Wait this long, then answer normally (the request is processed: a code is used up).
+    Delay(Duration),
 }
 
 struct Code {
@@ -259,6 +261,24 @@ async fn handle(shared: &Shared, request: Request<Body>) -> Response<Body> {
     let path = parts.uri.path().to_owned();
     let query: HashMap<String, String> = form(parts.uri.query().unwrap_or("").as_bytes());
     let pool = &shared.settings.pool_id;
+    if parts.method == Method::POST && path == "/oauth2/token" {
+        let delay = {
+            let mut state = shared.state.lock().unwrap_or_else(|p| p.into_inner());
+            match state.faults.front() {
+                Some(Fault::Delay(d)) => {
+                    let d = *d;
+                    state.faults.pop_front();
+                    Some(d)
+                }
+                _ => None,
+            }
+        };
+        if let Some(delay) = delay {
+            let response = token(shared, &parts.headers, &body);
+            tokio::time::sleep(delay).await;
+            return response;
+        }
+    }
     match (&parts.method, path.as_str()) {
         (&Method::GET, "/oauth2/authorize") => authorize(shared, query),
         (&Method::POST, "/oauth2/token") => token(shared, &parts.headers, &body),
@@ -388,10 +408,11 @@ fn token(shared: &Shared, headers: &HeaderMap, body: &[u8]) -> Response<Body> {
         let mut state = shared.state.lock().unwrap_or_else(|p| p.into_inner());
         *state.grants.entry(grant.clone()).or_default() += 1;
         if let Some(fault) = state.faults.pop_front() {
-            return match fault {
-                Fault::Html(status) => html(status, "<h1>Something went wrong</h1>"),
-                Fault::Json(status, body) => raw_json(status, body),
-            };
+            match fault {
+                Fault::Html(status) => return html(status, "<h1>Something went wrong</h1>"),
+                Fault::Json(status, body) => return raw_json(status, body),
+                Fault::Delay(_) => {}
+            }
         }
     }
     let is_form = headers
