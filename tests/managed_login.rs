@@ -225,6 +225,8 @@ async fn a_code_is_single_use() {
         .complete(&pending, &callback)
         .await
         .expect("first use");
+    // client_secret_basic by default.
+    assert_eq!(standin.auth_methods(), ["client_secret_basic"]);
     assert_oauth(
         login.complete(&pending, &callback).await,
         OAuthErrorCode::InvalidGrant,
@@ -323,6 +325,7 @@ async fn client_secret_post_and_public_clients_sign_in() {
     post.complete(&pending, &callback)
         .await
         .expect("client_secret_post");
+    assert_eq!(standin.auth_methods(), ["client_secret_post"]);
 
     let public = StandIn::start(Settings {
         client_secret: None,
@@ -336,6 +339,7 @@ async fn client_secret_post_and_public_clients_sign_in() {
         .complete(&pending, &callback)
         .await
         .expect("public client");
+    assert_eq!(public.auth_methods(), ["none"]);
     // Client credentials need a secret: refused before any request.
     assert!(matches!(
         login.client_credentials(["orders/read"]).await,

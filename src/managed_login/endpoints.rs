@@ -99,7 +99,8 @@ pub struct Domain {
 }
 
 impl Domain {
-    /// A prefix domain: `https://{prefix}.auth.{region}.amazoncognito.com`.
+    /// A prefix domain: `https://{prefix}.auth.{region}.amazoncognito.com`. (For a partition whose
+    /// prefix domains live elsewhere, use [`Domain::custom`] with the full host name, or discovery.)
     ///
     /// # Errors
     /// [`ManagedLoginError::InvalidConfig`] when `prefix` is not lower-case letters, digits and `-`
@@ -119,13 +120,8 @@ impl Domain {
                 clip(prefix)
             )));
         }
-        let suffix = if region.starts_with("cn-") {
-            "amazoncognito.com.cn"
-        } else {
-            "amazoncognito.com"
-        };
         Ok(Domain {
-            origin: format!("https://{prefix}.auth.{region}.{suffix}"),
+            origin: format!("https://{prefix}.auth.{region}.amazoncognito.com"),
         })
     }
 

@@ -441,6 +441,26 @@ mod tests {
     }
 
     #[test]
+    fn truncated_and_mangled_bodies_never_panic() {
+        let full = r#"{"access_token":"a.b.c","id_token":"d.e.f","refresh_token":"r","expires_in":3600,"token_type":"Bearer","error":"x"}"#;
+        for status in [200, 400, 500] {
+            for end in 0..=full.len() {
+                let r = response(status, Some("application/json"), &full[..end]);
+                let _ = r.json_object(Call::AuthorizationCode);
+            }
+        }
+        for body in [
+            "\u{0}",
+            "{\"error\":5}",
+            "{\"error\":\"\u{7}\"}",
+            "\u{feff}{}",
+            "null",
+        ] {
+            let _ = response(400, None, body).json_object(Call::Revoke);
+        }
+    }
+
+    #[test]
     fn non_repeatable_requests_retry_only_what_was_not_processed() {
         let transport = AttemptOutcome::Retryable(RetryKind::Transport);
         let throttled = AttemptOutcome::Retryable(RetryKind::Throttling);

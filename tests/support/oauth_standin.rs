@@ -128,6 +128,8 @@ struct State {
     grants: HashMap<String, usize>,
     faults: VecDeque<Fault>,
     authorize_queries: Vec<HashMap<String, String>>,
+    /// How each request to the token and revoke endpoints authenticated.
+    auth_methods: Vec<&'static str>,
     nonce_override: Option<String>,
     tamper_id_token: bool,
     counter: u64,
@@ -219,6 +221,12 @@ impl StandIn {
     /// Changes the payload of the next ID tokens after signing them.
     pub fn tamper_id_tokens(&self, tamper: bool) {
         self.state().tamper_id_token = tamper;
+    }
+
+    /// How each request to the token and revoke endpoints authenticated: `client_secret_basic`,
+    /// `client_secret_post` or `none`.
+    pub fn auth_methods(&self) -> Vec<&'static str> {
+        self.state().auth_methods.clone()
     }
 
     /// The queries `/oauth2/authorize` received.
@@ -386,6 +394,17 @@ fn authenticate(shared: &Shared, headers: &HeaderMap, params: &HashMap<String, S
             };
             (decode(id), decode(secret))
         });
+    let method = match (&basic, params.contains_key("client_secret")) {
+        (Some(_), _) => "client_secret_basic",
+        (None, true) => "client_secret_post",
+        (None, false) => "none",
+    };
+    shared
+        .state
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .auth_methods
+        .push(method);
     let (id, secret) = match basic {
         Some((id, secret)) => (id, Some(secret)),
         None => (
