@@ -24,6 +24,7 @@ use crate::jwt::{Claims, JwtVerifier, TokenUse, UserPool};
 use crate::retry::{AttemptOutcome, RetryConfig, RetryDecision, RetryKind, RetryState};
 
 /// Settings of a [`ManagedLogin`]; get one from [`ManagedLogin::builder`].
+#[must_use]
 pub struct ManagedLoginBuilder {
     region: String,
     pool_id: String,
