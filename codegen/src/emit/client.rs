@@ -95,13 +95,13 @@ fn emit_client(w: &mut Writer, ctx: &Context, options: &super::Options) -> Resul
     w.close("");
     for op in &svc.operations {
         w.blank();
-        emit_method(w, op)?;
+        emit_method(w, ctx, op)?;
     }
     w.close("");
     Ok(())
 }
 
-fn emit_method(w: &mut Writer, op: &Operation) -> Result<(), Error> {
+fn emit_method(w: &mut Writer, ctx: &Context, op: &Operation) -> Result<(), Error> {
     let n = OpNames::of(op);
     let mut doc = doc_or(&op.doc, &format!("Calls `{}`.", op.name));
     if op.deprecated {
@@ -110,6 +110,8 @@ fn emit_method(w: &mut Writer, op: &Operation) -> Result<(), Error> {
     if !op.signed {
         doc.push_str("\n\nSent unsigned: works without AWS credentials.");
     }
+    doc.push_str("\n\n");
+    doc.push_str(&method_reference(ctx, op)?);
     w.doc(&doc);
     w.open_fn(
         &format!("pub fn {}", n.method),
@@ -119,6 +121,55 @@ fn emit_method(w: &mut Writer, op: &Operation) -> Result<(), Error> {
     w.line("self.handle.builder()");
     w.close("");
     Ok(())
+}
+
+/// The reference part of a client method's documentation, as the official SDK's fluent builders have it:
+/// the input's members (each a link to its accessor, with the builder setter's argument type, required
+/// ones marked), the output and the error type.
+pub fn method_reference(ctx: &Context, op: &Operation) -> Result<String, Error> {
+    let n = OpNames::of(op);
+    // The service module imports `operation::*`, so the bare names resolve.
+    let input = format!("[`{}`]", n.input);
+    let mut out = String::from("# Input\n\n");
+    let structure = op.input.as_deref().map(|i| ctx.structure(i)).transpose()?;
+    match structure.filter(|s| !s.members.is_empty()) {
+        None => out.push_str(&format!("None: {input} has no members.\n")),
+        Some(s) => {
+            out.push_str(&format!(
+                "Set on the returned builder, or as the fields of {input} given to \
+                 [`send`](Self::send):\n\n"
+            ));
+            let mut uses = Vec::new();
+            for m in &s.members {
+                let ty = match ctx.collection(&m.target, &mut uses)? {
+                    Collection::Single => ctx.rust_type(&m.target, &mut uses)?,
+                    Collection::List(item) => format!("{item}, one at a time"),
+                    Collection::Map(k, v) => format!("{k} → {v}, one entry at a time"),
+                };
+                let required = if s.required.contains(&m.name) {
+                    " **(required)**"
+                } else {
+                    ""
+                };
+                let accessor = crate::emit::types::accessor_name(m);
+                let field = Context::field(m);
+                let plain = crate::names::unraw(&field);
+                // rustdoc cannot resolve a raw identifier (`r#type`) in a link.
+                let name = if accessor.starts_with("r#") {
+                    format!("`{plain}`")
+                } else {
+                    format!("[`{plain}`]({}::{accessor})", n.input)
+                };
+                out.push_str(&format!("- {name} (`{ty}`){required}\n"));
+            }
+        }
+    }
+    out.push_str(&format!(
+        "\n# Output\n\n[`{o}`] on success, [`Error`](crate::Error)`<`[`{e}`]`>` on failure.",
+        o = n.output,
+        e = n.error
+    ));
+    Ok(out)
 }
 
 fn emit_setters(
