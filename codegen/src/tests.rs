@@ -701,10 +701,10 @@ fn client_methods_document_their_input_output_and_error() {
          [`GetThingsInput`] given to [`send`](Self::send):\n    ///\n",
     );
     has("    /// - [`id`](GetThingsInput::id) (`String`) **(required)**\n");
-    has("    /// - [`kind`](GetThingsInput::kind) (`KindType`)\n");
+    has("    /// - [`kind`](GetThingsInput::kind) ([`KindType`])\n");
     // rustdoc cannot link a raw identifier: plain code.
     has("    /// - `type` (`String`)\n");
-    has("    /// - [`tags`](GetThingsInput::tags) (`String → String, one entry at a time`)\n");
+    has("    /// - [`tags`](GetThingsInput::tags) (`String` → `String`, one entry at a time)\n");
     has(
         "    /// # Output\n    ///\n    /// [`GetThingsOutput`] on success, \
          [`Error`](crate::Error)`<`[`GetThingsError`]`>` on failure.\n",

@@ -4,7 +4,7 @@
 use crate::emit::operations::OpNames;
 use crate::emit::resolve::{Collection, Context};
 use crate::emit::types::doc_or;
-use crate::model::Operation;
+use crate::model::{Operation, ShapeKind};
 use crate::writer::Writer;
 use crate::Error;
 
@@ -139,12 +139,15 @@ pub fn method_reference(ctx: &Context, op: &Operation) -> Result<String, Error> 
                 "Set on the returned builder, or as the fields of {input} given to \
                  [`send`](Self::send):\n\n"
             ));
-            let mut uses = Vec::new();
             for m in &s.members {
-                let ty = match ctx.collection(&m.target, &mut uses)? {
-                    Collection::Single => ctx.rust_type(&m.target, &mut uses)?,
-                    Collection::List(item) => format!("{item}, one at a time"),
-                    Collection::Map(k, v) => format!("{k} → {v}, one entry at a time"),
+                let ty = match &ctx.svc.shape(&m.target)?.kind {
+                    ShapeKind::List(item) => format!("{}, one at a time", type_ref(ctx, item)?),
+                    ShapeKind::Map(k, v) => format!(
+                        "{} → {}, one entry at a time",
+                        type_ref(ctx, k)?,
+                        type_ref(ctx, v)?
+                    ),
+                    _ => type_ref(ctx, &m.target)?,
                 };
                 let required = if s.required.contains(&m.name) {
                     " **(required)**"
@@ -160,7 +163,7 @@ pub fn method_reference(ctx: &Context, op: &Operation) -> Result<String, Error> 
                 } else {
                     format!("[`{plain}`]({}::{accessor})", n.input)
                 };
-                out.push_str(&format!("- {name} (`{ty}`){required}\n"));
+                out.push_str(&format!("- {name} ({ty}){required}\n"));
             }
         }
     }
@@ -170,6 +173,16 @@ pub fn method_reference(ctx: &Context, op: &Operation) -> Result<String, Error> 
         e = n.error
     ));
     Ok(out)
+}
+
+/// The Rust type of a shape for documentation: a link for the service's own structures and enums (which
+/// the client module imports), code for the rest.
+fn type_ref(ctx: &Context, shape: &str) -> Result<String, Error> {
+    let ty = ctx.rust_type(shape, &mut Vec::new())?;
+    Ok(match ctx.svc.shape(shape)?.kind {
+        ShapeKind::Structure(_) | ShapeKind::String(Some(_)) => format!("[`{ty}`]"),
+        _ => format!("`{ty}`"),
+    })
 }
 
 fn emit_setters(
