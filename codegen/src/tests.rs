@@ -438,6 +438,28 @@ fn real_documents_generate_rustfmt_clean_code() {
         for gone in ["serde(", "Serialize", "Deserialize"] {
             assert!(!code.contains(gone), "`{gone}` in the code of {file}");
         }
+        // Every type and error variant name is already in Rust case: no `MFAOptionType` left.
+        let mut types = 0;
+        for line in code.lines() {
+            let line = line.trim_start();
+            let Some(rest) = ["pub struct ", "pub enum "]
+                .iter()
+                .find_map(|p| line.strip_prefix(p))
+            else {
+                continue;
+            };
+            let name: String = rest
+                .chars()
+                .take_while(char::is_ascii_alphanumeric)
+                .collect();
+            assert_eq!(
+                crate::names::type_name(&name),
+                name,
+                "in the code of {file}"
+            );
+            types += 1;
+        }
+        assert!(types > 20, "{types} types in {file}");
         assert_rustfmt_clean(&code, file);
     }
 }
