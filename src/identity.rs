@@ -7,12 +7,6 @@
 //!
 //! Generated at build time from `spec/cognito-identity.openapi.json`.
 
-#![allow(
-    rustdoc::bare_urls,
-    rustdoc::broken_intra_doc_links,
-    rustdoc::invalid_html_tags
-)]
-
 include!(concat!(env!("OUT_DIR"), "/cognito_identity.rs"));
 
 pub mod credentials;

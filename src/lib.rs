@@ -45,6 +45,9 @@
 //! before the [`HttpTransport`] sends it.
 
 #![warn(missing_docs)]
+// docs.rs (`--cfg docsrs`, nightly): each feature-gated item shows the feature it needs. `doc_cfg` now
+// includes what `doc_auto_cfg` did; stable builds never see the attribute.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 // The runtime serves every service; a build with only some of them leaves parts of it unused.
 #![cfg_attr(
     not(all(feature = "idp", feature = "identity", feature = "sync")),

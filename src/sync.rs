@@ -8,10 +8,4 @@
 //!
 //! Generated at build time from `spec/cognito-sync.openapi.json`.
 
-#![allow(
-    rustdoc::bare_urls,
-    rustdoc::broken_intra_doc_links,
-    rustdoc::invalid_html_tags
-)]
-
 include!(concat!(env!("OUT_DIR"), "/cognito_sync.rs"));

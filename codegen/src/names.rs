@@ -1,4 +1,6 @@
-//! Turning model names into Rust names: `snake_case` fields and methods, `PascalCase` enum variants.
+//! Turning model names into Rust names: `snake_case` fields and methods, `PascalCase` type and enum
+//! variant names with acronyms written as words (`MFAOptionType` → `MfaOptionType`), as the official Rust
+//! SDK and the API guidelines (C-CASE) name them. Wire names never go through here.
 
 /// Rust keywords that need a raw identifier (`r#type`) when used as a field or method name.
 const RAW_KEYWORDS: &[&str] = &[
@@ -75,9 +77,9 @@ pub fn snake_plain(name: &str) -> String {
         .join("_")
 }
 
-/// An enum value as a variant name: `FORCE_CHANGE_PASSWORD` → `ForceChangePassword`.
-pub fn variant(value: &str) -> String {
-    let mut out: String = words(value)
+/// The words of `name` joined in `PascalCase`, each word capitalised and the rest of it lower case.
+fn pascal(name: &str) -> String {
+    words(name)
         .iter()
         .map(|w| {
             let lower = w.to_ascii_lowercase();
@@ -87,7 +89,19 @@ pub fn variant(value: &str) -> String {
                 None => String::new(),
             }
         })
-        .collect();
+        .collect()
+}
+
+/// A model shape or operation name as a Rust type name, acronyms as words: `MFAOptionType` →
+/// `MfaOptionType`, `GetCSVHeader` → `GetCsvHeader`, `SMSMfaSettingsType` → `SmsMfaSettingsType`.
+/// Names already in that form come back unchanged (`UserType`, `OAuthFlowType`).
+pub fn type_name(name: &str) -> String {
+    pascal(name)
+}
+
+/// An enum value as a variant name: `FORCE_CHANGE_PASSWORD` → `ForceChangePassword`.
+pub fn variant(value: &str) -> String {
+    let mut out = pascal(value);
     if out.is_empty() {
         out = "Empty".to_owned();
     } else if out.starts_with(|c: char| c.is_ascii_digit()) {

@@ -438,6 +438,28 @@ fn real_documents_generate_rustfmt_clean_code() {
         for gone in ["serde(", "Serialize", "Deserialize"] {
             assert!(!code.contains(gone), "`{gone}` in the code of {file}");
         }
+        // Every type and error variant name is already in Rust case: no `MFAOptionType` left.
+        let mut types = 0;
+        for line in code.lines() {
+            let line = line.trim_start();
+            let Some(rest) = ["pub struct ", "pub enum "]
+                .iter()
+                .find_map(|p| line.strip_prefix(p))
+            else {
+                continue;
+            };
+            let name: String = rest
+                .chars()
+                .take_while(char::is_ascii_alphanumeric)
+                .collect();
+            assert_eq!(
+                crate::names::type_name(&name),
+                name,
+                "in the code of {file}"
+            );
+            types += 1;
+        }
+        assert!(types > 20, "{types} types in {file}");
         assert_rustfmt_clean(&code, file);
     }
 }
@@ -498,4 +520,220 @@ fn redaction_tests_cover_sensitive_members_and_the_extra_list() {
     );
     // Not a secret: plain text members get an ordinary value, numbers and enums none.
     assert!(tests.contains("\"visible\".to_owned()"), "{tests}");
+}
+
+#[test]
+fn type_names_write_acronyms_as_words() {
+    use crate::names::{snake, type_name, variant};
+    for (model, rust) in [
+        // The issue's examples, as the official Rust SDK names them.
+        ("MFAOptionType", "MfaOptionType"),
+        ("GetCSVHeader", "GetCsvHeader"),
+        ("SMSMfaSettingsType", "SmsMfaSettingsType"),
+        (
+            "EnableSoftwareTokenMFAException",
+            "EnableSoftwareTokenMfaException",
+        ),
+        ("UICustomizationType", "UiCustomizationType"),
+        // A plural `s` stays with its acronym.
+        ("CallbackURLs", "CallbackUrls"),
+        ("ARNs", "Arns"),
+        ("SAMLProviderARNs", "SamlProviderArns"),
+        ("LogoutURLsListType", "LogoutUrlsListType"),
+        // An acronym ends where a capitalised word starts, even one starting with `S`.
+        ("ARNString", "ArnString"),
+        ("DNSServer", "DnsServer"),
+        ("SAML", "Saml"),
+        ("SAMLProvider", "SamlProvider"),
+        ("MFA", "Mfa"),
+        ("PrincipalTagID", "PrincipalTagId"),
+        // Digits stay with the word before them.
+        ("S3Bucket", "S3Bucket"),
+        ("AES256Key", "Aes256Key"),
+        ("Sha256", "Sha256"),
+        // Mixed-case contractions are already words: nothing to fold.
+        ("IdP", "IdP"),
+        ("IdpIdentifierType", "IdpIdentifierType"),
+        ("OAuthFlowType", "OAuthFlowType"),
+        ("UserPoolId", "UserPoolId"),
+        ("AdminGetUser", "AdminGetUser"),
+    ] {
+        assert_eq!(type_name(model), rust, "type name of `{model}`");
+        // Field and method names agree with the type name's words.
+        assert_eq!(snake(model), snake(rust), "snake case of `{model}`");
+    }
+    assert_eq!(snake("IdP"), "id_p");
+    assert_eq!(snake("SAMLProviderARNs"), "saml_provider_arns");
+    // Enum variants fold acronyms the same way.
+    assert_eq!(variant("SMS_MFA"), "SmsMfa");
+    assert_eq!(variant("SOFTWARE_TOKEN_MFA"), "SoftwareTokenMfa");
+}
+
+/// `tiny()` with an operation, an exception and an enum whose model names hold acronyms.
+fn tiny_acronyms() -> String {
+    tiny()
+        .replace("\"operationId\": \"Ping\"", "\"operationId\": \"PingURL\"")
+        .replace("\"operationId\":\"Ping\"", "\"operationId\":\"PingURL\"")
+        .replace("ThingLockedException", "ThingMFALockedException")
+        .replace("KindType", "OTPKindType")
+}
+
+#[test]
+fn renamed_types_keep_their_wire_names() {
+    let (svc, code) = generate(&tiny_acronyms(), &options()).expect("generates");
+    assert_eq!(svc.operations[1].name, "PingURL");
+    let has = |s: &str| assert!(code.contains(s), "missing `{s}` in:\n{code}");
+    // Rust names: acronyms as words.
+    has("pub struct PingUrlInput {}");
+    has("pub struct PingUrlOutput {}");
+    has("pub enum PingUrlError {");
+    has("pub fn ping_url(&self) -> FluentBuilder<PingUrlInput> {");
+    has("pub enum OtpKindType {");
+    has("pub kind: Option<OtpKindType>,");
+    has("crate::open_enum! {\n        OtpKindType {");
+    has("pub struct ThingMfaLockedException {");
+    has("crate::exception!(ThingMfaLockedException);");
+    has("ThingMfaLockedException(ThingMfaLockedException),");
+    has("ThingMfaLockedException: deserialize {");
+    // Wire names: operation name, target and error code as the model spells them.
+    has("name: \"PingURL\",");
+    has("target: \"TinyService.PingURL\",");
+    has("ThingMfaLockedException(\"ThingMFALockedException\") => is_thing_mfa_locked_exception,");
+    for old in [
+        "PingURLInput",
+        "OTPKindType {",
+        "ThingMFALockedException {",
+        "ThingMFALockedException)",
+    ] {
+        assert!(!code.contains(old), "`{old}` in:\n{code}");
+    }
+    assert_rustfmt_clean(&code, "tiny service with acronyms");
+    // The redaction tests name the Rust types too.
+    let tests = crate::emit::redaction::tests(&svc, "cognito::tiny").expect("tests");
+    assert!(!tests.contains("PingURL"), "{tests}");
+}
+
+#[test]
+fn names_that_would_collide_are_refused() {
+    let mut doc: serde_json::Value = serde_json::from_str(&tiny()).expect("tiny is JSON");
+    let kind = doc
+        .pointer("/components/schemas/KindType")
+        .cloned()
+        .expect("KindType");
+    doc.pointer_mut("/components/schemas")
+        .and_then(serde_json::Value::as_object_mut)
+        .expect("schemas")
+        .insert("KINDType".to_owned(), kind);
+    doc.pointer_mut("/components/schemas/GetThingsRequest/properties")
+        .and_then(serde_json::Value::as_object_mut)
+        .expect("properties")
+        .insert(
+            "Other".to_owned(),
+            serde_json::json!({"$ref": "#/components/schemas/KINDType"}),
+        );
+    let err = generate(&doc.to_string(), &options()).expect_err("must fail");
+    assert_eq!(
+        err.to_string(),
+        "tiny.json: shapes `KINDType` and `KindType` would both be named `KindType`"
+    );
+}
+
+/// `tiny()` with a required string in a shared structure and a member named like a trait method.
+fn tiny_accessors() -> String {
+    let mut doc: serde_json::Value = serde_json::from_str(&tiny()).expect("tiny is JSON");
+    let thing = doc
+        .pointer_mut("/components/schemas/Thing")
+        .and_then(serde_json::Value::as_object_mut)
+        .expect("Thing");
+    thing.insert("required".to_owned(), serde_json::json!(["Name"]));
+    thing
+        .get_mut("properties")
+        .and_then(serde_json::Value::as_object_mut)
+        .expect("properties")
+        .insert(
+            "Name".to_owned(),
+            serde_json::json!({"$ref": "#/components/schemas/IdType"}),
+        );
+    doc.pointer_mut("/components/schemas/GetThingsRequest/properties")
+        .and_then(serde_json::Value::as_object_mut)
+        .expect("properties")
+        .insert(
+            "Request".to_owned(),
+            serde_json::json!({"$ref": "#/components/schemas/IdType"}),
+        );
+    doc.to_string()
+}
+
+#[test]
+fn structures_get_accessors() {
+    let (_, code) = generate(&tiny_accessors(), &options()).expect("generates");
+    let has = |s: &str| assert!(code.contains(s), "missing `{s}` in:\n{code}");
+    let accessor = |sig: &str, body: &str| {
+        has(&format!(
+            "    #[inline]\n        pub fn {sig} {{\n            {body}\n        }}\n"
+        ));
+    };
+    // Lists as slices, empty when absent.
+    accessor(
+        "things(&self) -> &[Thing]",
+        "self.things.as_deref().unwrap_or_default()",
+    );
+    // Strings: a required one of a shared structure or output as `&str`, an input's as `Option`.
+    accessor(
+        "name(&self) -> &str",
+        "self.name.as_deref().unwrap_or_default()",
+    );
+    accessor("id(&self) -> Option<&str>", "self.id.as_deref()");
+    accessor(
+        "next_token(&self) -> Option<&str>",
+        "self.next_token.as_deref()",
+    );
+    // Keywords stay raw identifiers; a trait method's name gets a suffix.
+    accessor("r#type(&self) -> Option<&str>", "self.r#type.as_deref()");
+    has("/// The `Type` member: see the field `type`.");
+    accessor(
+        "request_value(&self) -> Option<&str>",
+        "self.request.as_deref()",
+    );
+    assert!(!code.contains("pub fn request(&self)"), "{code}");
+    // Enums, blobs and maps by reference; numbers and timestamps by copy.
+    accessor("kind(&self) -> Option<&KindType>", "self.kind.as_ref()");
+    accessor("data(&self) -> Option<&Blob>", "self.data.as_ref()");
+    accessor(
+        "tags(&self) -> Option<&HashMap<String, String>>",
+        "self.tags.as_ref()",
+    );
+    accessor("created(&self) -> Option<DateTime>", "self.created");
+    accessor("max_results(&self) -> Option<i32>", "self.max_results");
+    // Each points at its field; the fields stay public.
+    has("/// The `Things` member; empty when absent: see [the field](field@Self::things).");
+    has("pub things: Option<Vec<Thing>>,");
+    // Exceptions keep their own methods (`exception!`), and empty structures get no `impl`.
+    assert!(!code.contains("pub fn reason(&self)"), "{code}");
+    assert!(!code.contains("impl PingInput {"), "{code}");
+    assert_rustfmt_clean(&code, "tiny service with accessors");
+}
+
+#[test]
+fn client_methods_document_their_input_output_and_error() {
+    let (_, code) = generate(&tiny(), &options()).expect("generates");
+    let has = |s: &str| assert!(code.contains(s), "missing `{s}` in:\n{code}");
+    has(
+        "    /// # Input\n    ///\n    /// Set on the returned builder, or as the fields of \
+         [`GetThingsInput`] given to [`send`](Self::send):\n    ///\n",
+    );
+    has("    /// - [`id`](GetThingsInput::id) (`String`) **(required)**\n");
+    has("    /// - [`kind`](GetThingsInput::kind) ([`KindType`])\n");
+    // rustdoc cannot link a raw identifier: plain code.
+    has("    /// - `type` (`String`)\n");
+    has("    /// - [`tags`](GetThingsInput::tags) (`String` → `String`, one entry at a time)\n");
+    has(
+        "    /// # Output\n    ///\n    /// [`GetThingsOutput`] on success, \
+         [`Error`](crate::Error)`<`[`GetThingsError`]`>` on failure.\n",
+    );
+    has("    /// None: [`PingInput`] has no members.\n");
+    // The reference comes after the operation's own documentation.
+    let get = code.find("/// Gets things.").expect("operation doc");
+    let input = code.find("/// # Input").expect("input section");
+    assert!(get < input);
 }

@@ -8,6 +8,8 @@
 pub const MAX_WIDTH: usize = 100;
 /// `rustfmt`'s `fn_call_width`: the widest argument list kept on one line.
 const FN_CALL_WIDTH: usize = 60;
+/// `rustfmt`'s `chain_width`: the widest method chain kept on one line.
+const CHAIN_WIDTH: usize = 60;
 /// `rustfmt`'s `attr_fn_like_width`.
 const ATTR_FN_LIKE_WIDTH: usize = 70;
 
@@ -163,6 +165,23 @@ impl Writer {
         }
     }
 
+    /// Writes the expression `{base}{calls…}` (each call `.name()`), one call per line when the chain is
+    /// too wide, as rustfmt breaks it.
+    pub fn chain(&mut self, base: &str, calls: &[&str]) {
+        let one = format!("{base}{}", calls.concat());
+        if calls.is_empty() || (one.len() <= CHAIN_WIDTH && self.column() + one.len() <= MAX_WIDTH)
+        {
+            self.line(&one);
+        } else {
+            self.line(base);
+            self.indent += 1;
+            for c in calls {
+                self.line(c);
+            }
+            self.indent -= 1;
+        }
+    }
+
     /// Writes raw lines of a brace-delimited macro body (rustfmt leaves those alone), re-indented.
     pub fn raw(&mut self, text: &str) {
         for l in text.lines() {
@@ -268,6 +287,18 @@ mod tests {
         assert_eq!(
             w2.finish(),
             format!("{name}(\n    &self,\n) -> u8 {{\n}}\n")
+        );
+    }
+
+    #[test]
+    fn long_chains_break_like_rustfmt() {
+        let mut w = Writer::new();
+        w.chain("self.a", &[".as_deref()", ".unwrap_or_default()"]);
+        let field = format!("self.{}", "b".repeat(30));
+        w.chain(&field, &[".as_deref()", ".unwrap_or_default()"]);
+        assert_eq!(
+            w.finish(),
+            format!("self.a.as_deref().unwrap_or_default()\n{field}\n    .as_deref()\n    .unwrap_or_default()\n")
         );
     }
 

@@ -4,7 +4,7 @@
 use crate::emit::operations::OpNames;
 use crate::emit::resolve::{Collection, Context};
 use crate::emit::types::doc_or;
-use crate::model::Operation;
+use crate::model::{Operation, ShapeKind};
 use crate::writer::Writer;
 use crate::Error;
 
@@ -95,13 +95,13 @@ fn emit_client(w: &mut Writer, ctx: &Context, options: &super::Options) -> Resul
     w.close("");
     for op in &svc.operations {
         w.blank();
-        emit_method(w, op)?;
+        emit_method(w, ctx, op)?;
     }
     w.close("");
     Ok(())
 }
 
-fn emit_method(w: &mut Writer, op: &Operation) -> Result<(), Error> {
+fn emit_method(w: &mut Writer, ctx: &Context, op: &Operation) -> Result<(), Error> {
     let n = OpNames::of(op);
     let mut doc = doc_or(&op.doc, &format!("Calls `{}`.", op.name));
     if op.deprecated {
@@ -110,6 +110,8 @@ fn emit_method(w: &mut Writer, op: &Operation) -> Result<(), Error> {
     if !op.signed {
         doc.push_str("\n\nSent unsigned: works without AWS credentials.");
     }
+    doc.push_str("\n\n");
+    doc.push_str(&method_reference(ctx, op)?);
     w.doc(&doc);
     w.open_fn(
         &format!("pub fn {}", n.method),
@@ -119,6 +121,68 @@ fn emit_method(w: &mut Writer, op: &Operation) -> Result<(), Error> {
     w.line("self.handle.builder()");
     w.close("");
     Ok(())
+}
+
+/// The reference part of a client method's documentation, as the official SDK's fluent builders have it:
+/// the input's members (each a link to its accessor, with the builder setter's argument type, required
+/// ones marked), the output and the error type.
+pub fn method_reference(ctx: &Context, op: &Operation) -> Result<String, Error> {
+    let n = OpNames::of(op);
+    // The service module imports `operation::*`, so the bare names resolve.
+    let input = format!("[`{}`]", n.input);
+    let mut out = String::from("# Input\n\n");
+    let structure = op.input.as_deref().map(|i| ctx.structure(i)).transpose()?;
+    match structure.filter(|s| !s.members.is_empty()) {
+        None => out.push_str(&format!("None: {input} has no members.\n")),
+        Some(s) => {
+            out.push_str(&format!(
+                "Set on the returned builder, or as the fields of {input} given to \
+                 [`send`](Self::send):\n\n"
+            ));
+            for m in &s.members {
+                let ty = match &ctx.svc.shape(&m.target)?.kind {
+                    ShapeKind::List(item) => format!("{}, one at a time", type_ref(ctx, item)?),
+                    ShapeKind::Map(k, v) => format!(
+                        "{} → {}, one entry at a time",
+                        type_ref(ctx, k)?,
+                        type_ref(ctx, v)?
+                    ),
+                    _ => type_ref(ctx, &m.target)?,
+                };
+                let required = if s.required.contains(&m.name) {
+                    " **(required)**"
+                } else {
+                    ""
+                };
+                let accessor = crate::emit::types::accessor_name(m);
+                let field = Context::field(m);
+                let plain = crate::names::unraw(&field);
+                // rustdoc cannot resolve a raw identifier (`r#type`) in a link.
+                let name = if accessor.starts_with("r#") {
+                    format!("`{plain}`")
+                } else {
+                    format!("[`{plain}`]({}::{accessor})", n.input)
+                };
+                out.push_str(&format!("- {name} ({ty}){required}\n"));
+            }
+        }
+    }
+    out.push_str(&format!(
+        "\n# Output\n\n[`{o}`] on success, [`Error`](crate::Error)`<`[`{e}`]`>` on failure.",
+        o = n.output,
+        e = n.error
+    ));
+    Ok(out)
+}
+
+/// The Rust type of a shape for documentation: a link for the service's own structures and enums (which
+/// the client module imports), code for the rest.
+fn type_ref(ctx: &Context, shape: &str) -> Result<String, Error> {
+    let ty = ctx.rust_type(shape, &mut Vec::new())?;
+    Ok(match ctx.svc.shape(shape)?.kind {
+        ShapeKind::Structure(_) | ShapeKind::String(Some(_)) => format!("[`{ty}`]"),
+        _ => format!("`{ty}`"),
+    })
 }
 
 fn emit_setters(

@@ -20,6 +20,7 @@ pub fn emit(w: &mut Writer, ctx: &Context) -> Result<(), Error> {
             let message_only = message_only(ctx, &s.members)?;
             w.blank();
             let doc = doc_or(&shape.doc, &format!("The `{name}` error."));
+            let name = &Context::type_name(name);
             emit_struct(
                 w,
                 ctx,

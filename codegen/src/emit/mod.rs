@@ -1,9 +1,10 @@
 //! Turns a [`Service`] into Rust source: shared types, exceptions, operations and the client.
 //!
-//! One submodule per part of the output: [`types`] (structures and open enums), [`errors`] (exception
-//! structures), [`operations`] (inputs, outputs, error enums, operation metadata) and [`client`] (the client
-//! type, its methods and the fluent setters). [`resolve`] holds what they share: type names and which
-//! shapes need which serde traits.
+//! One submodule per part of the output: [`types`] (structures with their accessors, and open enums),
+//! [`errors`] (exception structures), [`operations`] (inputs, outputs, error enums, operation metadata) and
+//! [`client`] (the client type, its methods with their input/output reference, and the fluent setters).
+//! [`resolve`] holds what they share: type names and which shapes need which serde traits. Rust names
+//! come from [`crate::names`]; wire names are always the model's.
 
 pub mod client;
 pub mod errors;

@@ -3,7 +3,7 @@
 
 use crate::emit::resolve::Context;
 use crate::emit::summary;
-use crate::emit::types::{doc_or, emit_struct, StructSpec};
+use crate::emit::types::{doc_or, emit_accessors, emit_struct, Required, StructSpec};
 use crate::model::{Location, Operation, Protocol};
 use crate::names;
 use crate::writer::{lit, Writer};
@@ -24,11 +24,12 @@ pub struct OpNames {
 impl OpNames {
     /// Names for `op`.
     pub fn of(op: &Operation) -> OpNames {
+        let ty = names::type_name(&op.name);
         OpNames {
             method: names::snake(&op.name),
-            input: format!("{}Input", op.name),
-            output: format!("{}Output", op.name),
-            error: format!("{}Error", op.name),
+            input: format!("{ty}Input"),
+            output: format!("{ty}Output"),
+            error: format!("{ty}Error"),
         }
     }
 }
@@ -55,15 +56,17 @@ fn emit_operation(
 ) -> Result<(), Error> {
     let n = OpNames::of(op);
     let link = format!("[`Client::{m}`](super::Client::{m})", m = n.method);
-    let empty = Vec::new();
-    let input_members = match &op.input {
-        Some(i) => &ctx.structure(i)?.members,
+    let empty = crate::model::Structure::default();
+    let input_structure = match &op.input {
+        Some(i) => ctx.structure(i)?,
         None => &empty,
     };
-    let output_members = match &op.output {
-        Some(o) => &ctx.structure(o)?.members,
+    let output_structure = match &op.output {
+        Some(o) => ctx.structure(o)?,
         None => &empty,
     };
+    let input_members = &input_structure.members;
+    let output_members = &output_structure.members;
     if !op.errors.is_empty() {
         uses.push("super::errors::*");
     }
@@ -89,6 +92,7 @@ fn emit_operation(
             default: true,
         },
     )?;
+    emit_accessors(w, ctx, uses, &n.input, input_structure, Required::AsOption)?;
     w.blank();
     emit_struct(
         w,
@@ -105,6 +109,7 @@ fn emit_operation(
             default: true,
         },
     )?;
+    emit_accessors(w, ctx, uses, &n.output, output_structure, Required::AsValue)?;
     w.blank();
     w.doc(&format!("Errors of {link}."));
     w.line("#[derive(Debug)]");
@@ -113,7 +118,8 @@ fn emit_operation(
     for e in &op.errors {
         let shape = ctx.svc.shape(e)?;
         w.doc(&doc_or(&summary(&shape.doc), &format!("The `{e}` error.")));
-        w.line(&format!("{e}({e}),"));
+        let ty = Context::type_name(e);
+        w.line(&format!("{ty}({ty}),"));
     }
     w.doc("An error that the model does not list for this operation.");
     w.line("Unhandled(crate::error::Unhandled),");
@@ -128,7 +134,8 @@ fn emit_operation(
             codes.push(lit(&ex.code));
         }
         let is = format!("is_{}", names::snake_plain(e));
-        w.line(&format!("{e}({}) => {is},", codes.join(" | ")));
+        let ty = Context::type_name(e);
+        w.line(&format!("{ty}({}) => {is},", codes.join(" | ")));
     }
     w.close("");
     w.close("");

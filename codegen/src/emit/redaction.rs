@@ -38,7 +38,10 @@ pub fn tests(service: &Service, module: &str) -> Result<String, Error> {
         ];
         for (shape, suffix, is_input) in ends {
             let Some(shape) = shape else { continue };
-            let path = format!("{module}::operation::{}{suffix}", op.name);
+            let path = format!(
+                "{module}::operation::{}{suffix}",
+                names::type_name(&op.name)
+            );
             let mut stack = BTreeSet::new();
             let Some(built) = structure(&ctx, module, shape, &path, false, &mut stack)? else {
                 continue;
@@ -126,7 +129,7 @@ fn value<'a>(
     let text = |s: &str| format!("{s:?}.to_owned()");
     Ok(match &shape.kind {
         ShapeKind::Structure(_) => {
-            let path = format!("{module}::types::{name}");
+            let path = format!("{module}::types::{}", names::type_name(name));
             return structure(ctx, module, name, &path, secret, stack);
         }
         ShapeKind::String(None) => Some(Built {

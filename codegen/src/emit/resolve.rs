@@ -62,10 +62,31 @@ impl<'a> Context<'a> {
                 ctx.de.extend(seen);
             }
         }
-        for name in ctx.ser.iter().chain(&ctx.de) {
-            if !names::is_type_name(name) {
+        // Every named type and exception gets a distinct Rust name (`MFAOptionType` → `MfaOptionType`):
+        // two model names that differ only in the case of an acronym would collide.
+        let mut rust_names: BTreeMap<String, &str> = BTreeMap::new();
+        for name in ctx.ser.iter().chain(&ctx.de).chain(&ctx.exceptions) {
+            let rust = names::type_name(name);
+            if !names::is_type_name(&rust) {
                 return Err(Error::new(format!(
                     "shape name `{name}` cannot be a Rust type name"
+                )));
+            }
+            match rust_names.insert(rust.clone(), name) {
+                Some(other) if other != *name => {
+                    return Err(Error::new(format!(
+                        "shapes `{other}` and `{name}` would both be named `{rust}`"
+                    )))
+                }
+                _ => {}
+            }
+        }
+        let mut operations: BTreeMap<String, &str> = BTreeMap::new();
+        for op in &svc.operations {
+            if let Some(other) = operations.insert(names::type_name(&op.name), &op.name) {
+                return Err(Error::new(format!(
+                    "operations `{other}` and `{}` would get the same Rust names",
+                    op.name
                 )));
             }
         }
@@ -112,7 +133,7 @@ impl<'a> Context<'a> {
         Ok(match &shape.kind {
             ShapeKind::Structure(_) | ShapeKind::String(Some(_)) => {
                 uses.push("super::types::*");
-                name.to_owned()
+                names::type_name(name)
             }
             ShapeKind::String(None) => "String".to_owned(),
             ShapeKind::Integer => "i32".to_owned(),
@@ -174,6 +195,11 @@ impl<'a> Context<'a> {
             ShapeKind::Map(k, v) => self.value_sensitive(k)? || self.value_sensitive(v)?,
             _ => false,
         })
+    }
+
+    /// The Rust type name of a named shape (structure, enum or exception): `MfaOptionType`.
+    pub fn type_name(name: &str) -> String {
+        names::type_name(name)
     }
 
     /// The Rust field name of a member.

@@ -2,7 +2,7 @@
 //! other parts use for inputs, outputs and exceptions.
 
 use crate::emit::resolve::Context;
-use crate::model::{Member, Shape, ShapeKind};
+use crate::model::{Member, Shape, ShapeKind, Structure};
 use crate::names;
 use crate::writer::{lit, Writer};
 use crate::Error;
@@ -38,22 +38,30 @@ pub fn emit(w: &mut Writer, ctx: &Context) -> Result<(), Error> {
             w.blank();
             match &shape.kind {
                 ShapeKind::Structure(s) => {
-                    let name = shape.name.as_str();
-                    let doc = doc_or(&shape.doc, &format!("The `{name}` structure."));
+                    let model = shape.name.as_str();
+                    let doc = doc_or(&shape.doc, &format!("The `{model}` structure."));
                     emit_struct(
                         w,
                         ctx,
                         uses,
                         &StructSpec {
-                            name,
+                            name: &Context::type_name(model),
                             doc: &doc,
                             members: &s.members,
-                            ser: ctx.ser.contains(name),
-                            de: ctx.de.contains(name),
+                            ser: ctx.ser.contains(model),
+                            de: ctx.de.contains(model),
                             sensitive: shape.sensitive,
                             exception: false,
                             default: true,
                         },
+                    )?;
+                    emit_accessors(
+                        w,
+                        ctx,
+                        uses,
+                        &Context::type_name(model),
+                        s,
+                        Required::AsValue,
                     )?;
                 }
                 ShapeKind::String(Some(values)) => emit_enum(w, shape, values)?,
@@ -222,9 +230,117 @@ fn emit_field(
     Ok(())
 }
 
+/// Methods an accessor may not be named after: methods the generated impls call on the concrete type,
+/// and trait methods that an inherent method of the same name would shadow.
+const NOT_ACCESSORS: &[&str] = &[
+    "apply_app_client",
+    "as_ref",
+    "clone",
+    "decode",
+    "default",
+    "ensure_page_size",
+    "eq",
+    "fmt",
+    "into_items",
+    "missing_member",
+    "ne",
+    "request",
+    "serialize",
+    "set_page_size",
+    "set_token",
+];
+
+/// What the accessor of a required string member returns.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Required {
+    /// `&str`, empty when the member is absent (shared types and outputs, as the official SDK does).
+    AsValue,
+    /// `Option<&str>` like any other member (inputs, which are being built and may still lack it).
+    AsOption,
+}
+
+/// The accessor method name of a member: its field name, or `{field}_value` when that would be one of
+/// [`NOT_ACCESSORS`].
+pub fn accessor_name(member: &Member) -> String {
+    let field = Context::field(member);
+    if NOT_ACCESSORS.contains(&names::unraw(&field)) {
+        format!("{}_value", names::unraw(&field))
+    } else {
+        field
+    }
+}
+
+/// Writes `impl Name { … }` with one read accessor per member, so that callers need no `as_deref()` /
+/// `unwrap_or_default()` of their own: lists as slices (empty when absent), strings as `&str` (`Option`
+/// unless required, see [`Required`]), structures, enums, maps, blobs and documents by reference, numbers,
+/// booleans and timestamps by copy. The public fields stay, for struct literals and patterns.
+pub fn emit_accessors(
+    w: &mut Writer,
+    ctx: &Context,
+    uses: &mut Vec<&'static str>,
+    name: &str,
+    structure: &Structure,
+    required: Required,
+) -> Result<(), Error> {
+    if structure.members.is_empty() {
+        return Ok(());
+    }
+    w.blank();
+    w.open(&format!("impl {name}"));
+    let mut first = true;
+    for m in &structure.members {
+        let field = Context::field(m);
+        let target = ctx.svc.shape(&m.target)?;
+        let is_required = structure.required.contains(&m.name);
+        let ty = ctx.rust_type(&m.target, uses)?;
+        let (ret, calls, note) = match &target.kind {
+            ShapeKind::String(None) if is_required && required == Required::AsValue => (
+                "&str".to_owned(),
+                vec![".as_deref()", ".unwrap_or_default()"],
+                "; required, empty when absent",
+            ),
+            ShapeKind::String(None) => ("Option<&str>".to_owned(), vec![".as_deref()"], ""),
+            ShapeKind::List(item) => (
+                format!("&[{}]", ctx.rust_type(item, uses)?),
+                vec![".as_deref()", ".unwrap_or_default()"],
+                "; empty when absent",
+            ),
+            ShapeKind::Integer
+            | ShapeKind::Long
+            | ShapeKind::Boolean
+            | ShapeKind::Double
+            | ShapeKind::Float
+            | ShapeKind::Timestamp => (format!("Option<{ty}>"), vec![], ""),
+            _ => (format!("Option<&{ty}>"), vec![".as_ref()"], ""),
+        };
+        if !first {
+            w.blank();
+        }
+        first = false;
+        // rustdoc cannot resolve a raw identifier (`r#type`) in a link.
+        let see = if field.starts_with("r#") {
+            format!("see the field `{}`", names::unraw(&field))
+        } else {
+            format!("see [the field](field@Self::{field})")
+        };
+        w.doc(&format!("The `{}` member{note}: {see}.", m.name));
+        // Inline: compiled only where used, not all of them in this crate.
+        w.line("#[inline]");
+        w.open_fn(
+            &format!("pub fn {}", accessor_name(m)),
+            &["&self".into()],
+            Some(&ret),
+        );
+        w.chain(&format!("self.{field}"), &calls);
+        w.close("");
+    }
+    w.close("");
+    Ok(())
+}
+
 /// Writes an open enum: one variant per model value plus `Unknown(String)`, and the `open_enum!` impls.
 fn emit_enum(w: &mut Writer, shape: &Shape, values: &[String]) -> Result<(), Error> {
-    let name = &shape.name;
+    let name = &Context::type_name(&shape.name);
     let mut variants: Vec<String> = Vec::new();
     for v in values {
         let mut variant = names::variant(v);
@@ -235,7 +351,7 @@ fn emit_enum(w: &mut Writer, shape: &Shape, values: &[String]) -> Result<(), Err
         }
         variants.push(variant);
     }
-    let doc = doc_or(&shape.doc, &format!("The `{name}` enumeration."));
+    let doc = doc_or(&shape.doc, &format!("The `{}` enumeration.", shape.name));
     w.doc(&format!(
         "{doc}\n\nA value this version of the SDK does not know is kept in [`{name}::Unknown`], never rejected."
     ));
