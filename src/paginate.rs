@@ -26,6 +26,14 @@ pub trait Paginated: Operation + Clone {
     fn into_items(output: Self::Output) -> Vec<Self::Item>;
     /// Sets the page-size member (does nothing for operations without one).
     fn set_page_size(&mut self, size: i32);
+    /// The page-size member's value, if the operation has one and it is set.
+    fn page_size(&self) -> Option<i64> {
+        None
+    }
+    /// The smallest and largest page sizes the model allows, where it says.
+    fn page_size_bounds() -> (Option<i64>, Option<i64>) {
+        (None, None)
+    }
     /// Sets the page size to the model's maximum when the operation requires one and none is set.
     fn ensure_page_size(&mut self) {}
 }
