@@ -15,7 +15,8 @@
 //!   [`MfaSetup::options`](cognito::auth::flow::MfaSetup) is empty here;
 //! - `NEW_PASSWORD_REQUIRED` carries no `requiredAttributes` / `userAttributes`.
 //!
-//! Without moto installed the tests print `skipping: …` and pass, except in CI where they fail.
+//! Without moto installed the tests are skipped (a `skipping …` line each, and `scripts/test.sh` ends
+//! with the number skipped), except in CI where they fail.
 
 mod support;
 
