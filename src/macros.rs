@@ -332,6 +332,8 @@ macro_rules! paginated {
         output_token: $out_token:ident,
         items: $items:ident: $item:ty,
         $(limit: $limit:ident: $limit_ty:ty,)?
+        $(min_page_size: $min:literal,)?
+        $(max_page_size: $max:literal,)?
         $(default_page_size: $dlimit:ident = $default:literal,)?
     }) => {
         impl crate::paginate::Paginated for $input {
@@ -351,6 +353,14 @@ macro_rules! paginated {
 
             fn set_page_size(&mut self, _size: i32) {
                 $(self.$limit = Some(<$limit_ty>::from(_size));)?
+            }
+
+            fn page_size(&self) -> Option<i64> {
+                None $(.or(self.$limit.map(i64::from)))?
+            }
+
+            fn page_size_bounds() -> (Option<i64>, Option<i64>) {
+                (None $(.or(Some($min)))?, None $(.or(Some($max)))?)
             }
 
             $(

@@ -18,8 +18,11 @@
 //! XML, HTML or garbage bodies included) is covered and every call must end in `Ok`,
 //! `Error::Response` (2xx) or `Error::Service` (other statuses).
 //!
-//! `DECODE_FUZZ_SEED` and `DECODE_FUZZ_INPUTS` override the seed and the number of direct inputs; each test
-//! also stops at a time budget so a debug run stays well under 20 s. The counts are printed.
+//! `DECODE_FUZZ_SEED` and `DECODE_FUZZ_INPUTS` override the seed and the number of direct inputs. Each test
+//! stops early at a time budget (so that a debug run stays well under 20 s), but never before its stated
+//! minimum number of cases ([`MIN_DIRECT_INPUTS`], [`MIN_SERVED_INPUTS`]): on a slow machine it runs longer
+//! instead, and only a hang guard far beyond the budget may cut it short, in which case the test fails
+//! with the number of cases it managed. The counts are printed.
 
 mod support;
 
@@ -40,6 +43,13 @@ const DEFAULT_DIRECT_INPUTS: usize = 100_000;
 const SERVED_INPUTS: usize = 1_500;
 const DIRECT_BUDGET: Duration = Duration::from_secs(14);
 const SERVED_BUDGET: Duration = Duration::from_secs(10);
+/// The direct inputs every run decodes, whatever the budget says (fewer only if `DECODE_FUZZ_INPUTS` asks
+/// for fewer).
+const MIN_DIRECT_INPUTS: usize = 50_000;
+/// The responses every run serves, whatever the budget says.
+const MIN_SERVED_INPUTS: usize = 1_000;
+/// Past this, a run stops even below its minimum, and the test fails.
+const HANG_GUARD: Duration = Duration::from_secs(300);
 /// The stack the direct decoders run on: what a Tokio worker thread gets by default.
 const DECODER_STACK: usize = 2 * 1024 * 1024;
 
@@ -867,7 +877,15 @@ fn run_direct(seed: u64, target: usize) -> Tally {
             ));
         }
     }
-    while tally.inputs < target && started.elapsed() < DIRECT_BUDGET {
+    let minimum = MIN_DIRECT_INPUTS.min(target);
+    loop {
+        let elapsed = started.elapsed();
+        if tally.inputs >= target
+            || (tally.inputs >= minimum && elapsed >= DIRECT_BUDGET)
+            || elapsed >= HANG_GUARD
+        {
+            break;
+        }
         let d = &decoders[rng.below(decoders.len())];
         let input = generate(&mut rng, &specs[d.service], d.name, &previous);
         tally.inputs += 1;
@@ -1002,9 +1020,10 @@ fn decoders_never_panic() {
         tally.failures.len(),
         tally.failures.join("\n")
     );
+    let minimum = MIN_DIRECT_INPUTS.min(target);
     assert!(
-        tally.inputs >= 1_000,
-        "too few inputs ran: {}",
+        tally.inputs >= minimum,
+        "the hang guard ({HANG_GUARD:?}) cut the run at {} inputs, below the minimum of {minimum}",
         tally.inputs
     );
 }
@@ -1063,7 +1082,15 @@ async fn served_responses_end_in_typed_results() {
     let mut previous = Vec::new();
     let mut served = 0;
     let started = Instant::now();
-    while served < SERVED_INPUTS && started.elapsed() < SERVED_BUDGET && failures.len() < 20 {
+    loop {
+        let elapsed = started.elapsed();
+        if served >= SERVED_INPUTS
+            || (served >= MIN_SERVED_INPUTS && elapsed >= SERVED_BUDGET)
+            || elapsed >= HANG_GUARD
+            || failures.len() >= 20
+        {
+            break;
+        }
         let op = rng.below(5);
         let (spec, name) = match op {
             0 => (&idp_spec, "AdminGetUser"),
@@ -1197,5 +1224,9 @@ async fn served_responses_end_in_typed_results() {
         failures.len(),
         failures.join("\n")
     );
-    assert!(served >= 100, "too few responses served: {served}");
+    assert!(
+        served >= MIN_SERVED_INPUTS,
+        "the hang guard ({HANG_GUARD:?}) cut the run at {served} responses, below the minimum of \
+         {MIN_SERVED_INPUTS}"
+    );
 }

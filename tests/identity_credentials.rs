@@ -1,9 +1,10 @@
 //! `IdentityPoolCredentialsProvider` against a local recording server: the exact `GetId` and
 //! `GetCredentialsForIdentity` requests (unsigned, logins, account id, custom role), caching, refresh
-//! within the buffer, one shared fetch for concurrent callers (successful or failing), typed errors through
-//! the `ProvideCredentials` interface and through a client, switching logins, `Debug` redaction, and the
-//! provider's credentials signing another client's request (signature checked by an independent SigV4
-//! implementation written here).
+//! within the buffer, one shared fetch for concurrent callers (successful or failing; checked over an
+//! in-memory service that holds its answer until every caller waits, not with a timing window), typed
+//! errors through the `ProvideCredentials` interface and through a client, switching logins, `Debug`
+//! redaction, and the provider's credentials signing another client's request (signature checked by an
+//! independent SigV4 implementation written here).
 
 mod support;
 
@@ -24,7 +25,7 @@ use cognito::{Config, RetryConfig};
 use hmac::{KeyInit, Mac};
 use serde_json::json;
 use sha2::{Digest, Sha256};
-use support::{Behaviour, CannedResponse, RecordedRequest, RecordingServer};
+use support::{CannedResponse, RecordedRequest, RecordingServer};
 
 const REGION: &str = "us-east-1";
 const POOL_ID: &str = "us-east-1:2f1e5a9c-0b6d-4c1e-9a57-3d8e7b6c5a41";
@@ -257,73 +258,152 @@ async fn fractional_expiration_is_kept_to_the_millisecond() {
 // Single flight
 // ---------------------------------------------------------------------------------------
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn concurrent_callers_share_one_fetch() {
-    let server = RecordingServer::start(CannedResponse::aws_error(500, "Unexpected", "no more"));
-    let expiration = expiring_in(3600);
-    // Slow answers, so that every caller arrives while the first fetch is under way.
-    server.push(
-        get_id_response(IDENTITY_ID).with_behaviour(Behaviour::Delay(Duration::from_millis(150))),
-    );
-    server.push(
-        credentials_response(IDENTITY_ID, 1, expiration)
-            .with_behaviour(Behaviour::Delay(Duration::from_millis(150))),
-    );
-    let provider = IdentityPoolCredentialsProvider::new(&config(&server), POOL_ID);
-
-    let start = Arc::new(tokio::sync::Barrier::new(20));
-    let tasks: Vec<_> = (0..20)
-        .map(|_| {
-            let provider = provider.clone();
-            let start = Arc::clone(&start);
-            tokio::spawn(async move {
-                start.wait().await;
-                provider.provide_credentials().await
-            })
-        })
-        .collect();
-    for task in tasks {
-        let c = task.await.expect("task").expect("credentials");
-        assert_keys(&c, 1, expiration);
-    }
-    assert_eq!(targets(&server), [GET_ID, GET_CREDENTIALS]);
+/// An in-memory identity service whose answers wait at a gate that the test opens. It records the target
+/// of every request and tells the test when the first one arrives.
+struct Gated {
+    config: Config,
+    gate: Arc<tokio::sync::Semaphore>,
+    first: tokio::sync::mpsc::Receiver<()>,
+    targets: Arc<std::sync::Mutex<Vec<String>>>,
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn concurrent_callers_share_one_failure() {
-    let server = RecordingServer::start(CannedResponse::aws_error(500, "Unexpected", "no more"));
-    server.push(
-        CannedResponse::aws_error(
-            400,
-            "NotAuthorizedException",
-            "Unauthenticated access is not supported for this identity pool.",
-        )
-        .with_behaviour(Behaviour::Delay(Duration::from_millis(200))),
-    );
-    let provider = IdentityPoolCredentialsProvider::new(&config(&server), POOL_ID);
+impl Gated {
+    /// `answer(target)` is the body and status of the answer to a request for `target`.
+    fn new(answer: fn(&str) -> (u16, String)) -> Gated {
+        let gate = Arc::new(tokio::sync::Semaphore::new(0));
+        let (tx, first) = tokio::sync::mpsc::channel(64);
+        let targets = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let (g, t) = (Arc::clone(&gate), Arc::clone(&targets));
+        let fake = cognito::transport::from_fn(move |request: http::Request<bytes::Bytes>| {
+            let target = request
+                .headers()
+                .get("x-amz-target")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default()
+                .to_owned();
+            t.lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push(target.clone());
+            let (gate, tx) = (Arc::clone(&g), tx.clone());
+            async move {
+                let _ = tx.try_send(());
+                // Held until the test opens the gate; never closed.
+                if let Ok(permit) = gate.acquire().await {
+                    permit.forget();
+                }
+                let (status, body) = answer(&target);
+                http::Response::builder()
+                    .status(status)
+                    .body(bytes::Bytes::from(body))
+                    .map_err(|e| cognito::transport::HttpError::io(e.to_string()))
+            }
+        });
+        let config = Config::builder()
+            .region(REGION)
+            .retry(RetryConfig::disabled())
+            .transport(fake)
+            .build();
+        Gated {
+            config,
+            gate,
+            first,
+            targets,
+        }
+    }
 
-    let start = Arc::new(tokio::sync::Barrier::new(20));
+    /// Waits until the first request is in flight and every other task has run up to the point where
+    /// it waits (on this single-threaded runtime, each `yield_now` lets every ready task run once), then
+    /// opens the gate.
+    async fn release_when_everyone_waits(&mut self) {
+        self.first.recv().await.expect("a first request");
+        for _ in 0..10 {
+            tokio::task::yield_now().await;
+        }
+        self.gate.add_permits(1000);
+    }
+
+    fn targets(&self) -> Vec<String> {
+        self.targets
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+}
+
+/// One hour from now, in whole seconds, as the credentials of the gated service expire.
+fn gated_expiration() -> u64 {
+    epoch_secs(SystemTime::now()) + 3600
+}
+
+// A single-threaded runtime: the callers all start before the first fetch can finish, because the
+// service holds its answer until every caller waits (no timing window).
+#[tokio::test]
+async fn concurrent_callers_share_one_fetch() {
+    let mut service = Gated::new(|target| match target {
+        GET_ID => (200, json!({ "IdentityId": IDENTITY_ID }).to_string()),
+        _ => {
+            let (access, secret, token) = keys(1);
+            let body = json!({
+                "IdentityId": IDENTITY_ID,
+                "Credentials": {
+                    "AccessKeyId": access,
+                    "SecretKey": secret,
+                    "SessionToken": token,
+                    "Expiration": gated_expiration(),
+                }
+            });
+            (200, body.to_string())
+        }
+    });
+    let provider = IdentityPoolCredentialsProvider::new(&service.config, POOL_ID);
     let tasks: Vec<_> = (0..20)
         .map(|_| {
             let provider = provider.clone();
-            let start = Arc::clone(&start);
-            tokio::spawn(async move {
-                start.wait().await;
-                provider.credentials().await
-            })
+            tokio::spawn(async move { provider.provide_credentials().await })
         })
         .collect();
+    service.release_when_everyone_waits().await;
+    for task in tasks {
+        let c = task.await.expect("task").expect("credentials");
+        assert_eq!(c.access_key_id(), keys(1).0);
+    }
+    assert_eq!(service.targets(), [GET_ID, GET_CREDENTIALS]);
+}
+
+#[tokio::test]
+async fn concurrent_callers_share_one_failure() {
+    let mut service = Gated::new(|_| {
+        (
+            400,
+            json!({
+                "__type": "NotAuthorizedException",
+                "message": "Unauthenticated access is not supported for this identity pool.",
+            })
+            .to_string(),
+        )
+    });
+    let provider = IdentityPoolCredentialsProvider::new(&service.config, POOL_ID);
+    let tasks: Vec<_> = (0..20)
+        .map(|_| {
+            let provider = provider.clone();
+            tokio::spawn(async move { provider.credentials().await })
+        })
+        .collect();
+    service.release_when_everyone_waits().await;
     for task in tasks {
         let e = task.await.expect("task").expect_err("no credentials");
         assert_eq!(e.code(), Some("NotAuthorizedException"));
     }
-    assert_eq!(targets(&server), [GET_ID]);
+    assert_eq!(service.targets(), [GET_ID]);
 
     // The failure is not cached: the next call asks again.
-    server.push(get_id_response(IDENTITY_ID));
-    server.push(credentials_response(IDENTITY_ID, 1, expiring_in(3600)));
-    provider.credentials().await.expect("second attempt");
-    assert_eq!(targets(&server), [GET_ID, GET_ID, GET_CREDENTIALS]);
+    let second = tokio::spawn({
+        let provider = provider.clone();
+        async move { provider.credentials().await }
+    });
+    service.release_when_everyone_waits().await;
+    let _ = second.await.expect("task");
+    assert_eq!(service.targets(), [GET_ID, GET_ID]);
 }
 
 // ---------------------------------------------------------------------------------------

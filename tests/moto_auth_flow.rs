@@ -15,7 +15,8 @@
 //!   [`MfaSetup::options`](cognito::auth::flow::MfaSetup) is empty here;
 //! - `NEW_PASSWORD_REQUIRED` carries no `requiredAttributes` / `userAttributes`.
 //!
-//! Without moto installed the tests print `skipping: …` and pass, except in CI where they fail.
+//! Without moto installed the tests are skipped (a `skipping …` line each, and `scripts/test.sh` ends
+//! with the number skipped), except in CI where they fail.
 
 mod support;
 
@@ -764,18 +765,54 @@ fn totp(secret: &[u8], unix: u64, digits: u32) -> String {
     )
 }
 
-/// The current 6-digit code for a base32 secret, waiting for the next 30-second step when this one is
-/// about to end (moto checks the current step only).
-async fn fresh_totp(secret: &str) -> String {
-    let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap();
-    if now.as_secs() % 30 >= 27 {
-        tokio::time::sleep(Duration::from_secs(30 - now.as_secs() % 30)).await;
-    }
-    let unix = SystemTime::now()
+/// The number of the current 30-second TOTP step.
+fn totp_step_now() -> u64 {
+    SystemTime::now()
         .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .as_secs();
-    totp(&base32_decode(secret), unix, 6)
+        .expect("after 1970")
+        .as_secs()
+        / 30
+}
+
+/// The 6-digit code of a base32 secret for TOTP step `step`.
+fn totp_code(secret: &str, step: u64) -> String {
+    totp(&base32_decode(secret), step * 30, 6)
+}
+
+/// A 6-digit code that is wrong in the current 30-second step and in the next one, so that a call that
+/// straddles a step boundary still sends a wrong code.
+fn wrong_totp(secret: &str) -> String {
+    let step = totp_step_now();
+    let right = [totp_code(secret, step), totp_code(secret, step + 1)];
+    let n: u32 = right[0].parse().expect("digits");
+    (1..)
+        .map(|i| format!("{:06}", (n + i) % 1_000_000))
+        .find(|c| !right.contains(c))
+        .expect("a wrong code")
+}
+
+/// Runs `answer` with the code of the current 30-second step. moto checks the code against the step
+/// current when the answer arrives (that step only), so when the step ends in between (the answer fails
+/// with `CodeMismatchException` and the step number has moved on), `answer` runs again with the new
+/// step's code. No margin and no sleep: a mismatch within one step is returned as it is.
+async fn with_current_totp<T, F, Fut>(secret: &str, mut answer: F) -> Result<T, SignInError>
+where
+    F: FnMut(String) -> Fut,
+    Fut: std::future::Future<Output = Result<T, SignInError>>,
+{
+    let mut tries = 0;
+    loop {
+        let step = totp_step_now();
+        let result = answer(totp_code(secret, step)).await;
+        tries += 1;
+        match &result {
+            Err(e)
+                if e.code() == Some("CodeMismatchException")
+                    && totp_step_now() != step
+                    && tries < 3 => {}
+            _ => return result,
+        }
+    }
 }
 
 /// The test's TOTP against RFC 6238's SHA-1 vectors and FIPS 180's SHA-1 vectors.
@@ -843,13 +880,13 @@ async fn totp_mfa_setup_then_sign_in_with_codes() {
         .with_app_client_secret(&pool.client_id, pool.secret.as_deref().unwrap());
 
     // moto asks for MFA set-up only after NEW_PASSWORD_REQUIRED or SRP, so: an admin-created user.
-    let mfa_setup = |username: &'static str| {
+    let mfa_setup = |username: String| {
         let (admin, idp, pool) = (&admin, &idp, &pool);
         async move {
-            admin_create_user(admin, pool, username).await;
+            admin_create_user(admin, pool, &username).await;
             let step = idp
                 .sign_in(&pool.client_id)
-                .password(username, TEMPORARY_PASSWORD)
+                .password(&username, TEMPORARY_PASSWORD)
                 .await
                 .expect("temporary password");
             let SignInStep::NewPasswordRequired(n) = step else {
@@ -867,14 +904,13 @@ async fn totp_mfa_setup_then_sign_in_with_codes() {
     };
 
     // A wrong code at set-up is a typed VerifySoftwareToken error.
-    let mut setup = mfa_setup("frank").await;
+    let mut setup = mfa_setup("frank".to_owned()).await;
     let secret = setup
         .associate_software_token()
         .await
         .expect("AssociateSoftwareToken");
-    let wrong = wrong_code(&fresh_totp(secret.expose()).await);
     let err = setup
-        .verify_software_token(&wrong, Some("phone"))
+        .verify_software_token(&wrong_totp(secret.expose()), Some("phone"))
         .await
         .expect_err("wrong code");
     assert!(
@@ -887,35 +923,46 @@ async fn totp_mfa_setup_then_sign_in_with_codes() {
         "CodeMismatchException: Code mismatch (phone)"
     );
 
-    // MFA_SETUP → AssociateSoftwareToken → VerifySoftwareToken with a real code → signed in.
-    let mut setup = mfa_setup("erin").await;
-    assert_eq!(
-        setup.options,
-        Vec::<String>::new(),
-        "moto's MFAS_CAN_SETUP is not JSON"
-    );
-    let secret = setup
-        .associate_software_token()
-        .await
-        .expect("AssociateSoftwareToken");
-    assert_eq!(secret.expose(), MOTO_TOTP_SECRET);
-    assert_eq!(format!("{secret:?}"), "TotpSecret(<redacted>)");
-    assert!(!format!("{setup:?}").contains(MOTO_TOTP_SECRET));
-    let code = fresh_totp(secret.expose()).await;
-    let before = SystemTime::now();
-    let signed = expect_signed_in(
-        setup
-            .verify_software_token(&code, Some("phone"))
-            .await
-            .expect("VerifySoftwareToken + MFA_SETUP"),
-    );
-    assert_moto_tokens(&signed.tokens, &pool, "erin", before);
+    // MFA_SETUP → AssociateSoftwareToken → VerifySoftwareToken with a real code → signed in. (Should the
+    // code's step end before moto sees it, the set-up runs again for a new user.)
+    let mut users = 0;
+    let (username, signed) = with_current_totp(MOTO_TOTP_SECRET, |code| {
+        users += 1;
+        let username = if users == 1 {
+            "erin".to_owned()
+        } else {
+            format!("erin{users}")
+        };
+        let mfa_setup = &mfa_setup;
+        async move {
+            let mut setup = mfa_setup(username.clone()).await;
+            assert_eq!(
+                setup.options,
+                Vec::<String>::new(),
+                "moto's MFAS_CAN_SETUP is not JSON"
+            );
+            let secret = setup
+                .associate_software_token()
+                .await
+                .expect("AssociateSoftwareToken");
+            assert_eq!(secret.expose(), MOTO_TOTP_SECRET);
+            assert_eq!(format!("{secret:?}"), "TotpSecret(<redacted>)");
+            assert!(!format!("{setup:?}").contains(MOTO_TOTP_SECRET));
+            let before = SystemTime::now();
+            let step = setup.verify_software_token(&code, Some("phone")).await?;
+            Ok((username, (before, step)))
+        }
+    })
+    .await
+    .expect("VerifySoftwareToken + MFA_SETUP");
+    let (before, step) = signed;
+    assert_moto_tokens(&expect_signed_in(step).tokens, &pool, &username, before);
 
     // The next sign-in asks SOFTWARE_TOKEN_MFA; a wrong code is refused, the right one accepted.
     let totp_step = || async {
         match idp
             .sign_in(&pool.client_id)
-            .password("erin", PASSWORD)
+            .password(&username, PASSWORD)
             .await
             .expect("password")
         {
@@ -932,7 +979,7 @@ async fn totp_mfa_setup_then_sign_in_with_codes() {
         (None, None)
     );
     let err = challenge
-        .respond(&wrong_code(&fresh_totp(MOTO_TOTP_SECRET).await))
+        .respond(&wrong_totp(MOTO_TOTP_SECRET))
         .await
         .expect_err("wrong code");
     assert!(
@@ -942,35 +989,34 @@ async fn totp_mfa_setup_then_sign_in_with_codes() {
     assert_eq!(err.code(), Some("CodeMismatchException"));
     assert_eq!(err.to_string(), "CodeMismatchException: MFA Code Mismatch");
 
-    let challenge = totp_step().await;
     let before = SystemTime::now();
     let signed = expect_signed_in(
-        challenge
-            .respond(&fresh_totp(MOTO_TOTP_SECRET).await)
-            .await
-            .expect("SOFTWARE_TOKEN_MFA"),
+        with_current_totp(MOTO_TOTP_SECRET, |code| {
+            let totp_step = &totp_step;
+            async move { totp_step().await.respond(&code).await }
+        })
+        .await
+        .expect("SOFTWARE_TOKEN_MFA"),
     );
-    assert_moto_tokens(&signed.tokens, &pool, "erin", before);
+    assert_moto_tokens(&signed.tokens, &pool, &username, before);
 
     // Without the secret the same answer is refused: moto checked SECRET_HASH above.
     let plain = public_client(&moto);
-    let SignInStep::SoftwareTokenMfa(challenge) = plain
-        .sign_in(&pool.client_id)
-        .password("erin", PASSWORD)
-        .await
-        .expect("password")
-    else {
-        panic!("expected SOFTWARE_TOKEN_MFA");
-    };
-    let err = challenge
-        .respond(&fresh_totp(MOTO_TOTP_SECRET).await)
-        .await
-        .expect_err("no SECRET_HASH");
+    let err = with_current_totp(MOTO_TOTP_SECRET, |code| {
+        let (plain, pool, username) = (&plain, &pool, &username);
+        async move {
+            let SignInStep::SoftwareTokenMfa(challenge) = plain
+                .sign_in(&pool.client_id)
+                .password(username, PASSWORD)
+                .await
+                .expect("password")
+            else {
+                panic!("expected SOFTWARE_TOKEN_MFA");
+            };
+            challenge.respond(&code).await
+        }
+    })
+    .await
+    .expect_err("no SECRET_HASH");
     assert_eq!(err.code(), Some("NotAuthorizedException"));
-}
-
-/// A 6-digit code that is not `code`.
-fn wrong_code(code: &str) -> String {
-    let n: u32 = code.parse().expect("digits");
-    format!("{:06}", (n + 1) % 1_000_000)
 }

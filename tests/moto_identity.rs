@@ -25,7 +25,8 @@
 //! * an invalid pool name is a `ValidationException` (AWS: `InvalidParameterException`);
 //! * `Expiration` is off by the host's UTC offset unless moto runs with `TZ=UTC` (as here).
 //!
-//! Without moto installed the tests print `skipping: …` and pass, except in CI where they fail.
+//! Without moto installed the tests are skipped (a `skipping …` line each, and `scripts/test.sh` ends
+//! with the number skipped), except in CI where they fail.
 
 mod support;
 

@@ -7,7 +7,8 @@
 //! the access and ID tokens moto hands out, then check that the wrong client, the wrong
 //! `token_use`, a missing group and another pool's issuer are refused.
 //!
-//! Without moto installed the tests print `skipping: …` and pass, except in CI where they fail.
+//! Without moto installed the tests are skipped (a `skipping …` line each, and `scripts/test.sh` ends
+//! with the number skipped), except in CI where they fail.
 #![cfg(feature = "jwt")]
 
 mod support;

@@ -16,7 +16,8 @@
 //! * typed service errors matched on the operations' error enums.
 //!
 //! Timestamps are checked to decode to "now" (moto sends fractional epoch seconds). Without moto
-//! installed the tests print `skipping: …` and pass, except in CI where they fail.
+//! installed the tests are skipped (a `skipping …` line each, and `scripts/test.sh` ends with the number
+//! skipped), except in CI where they fail.
 
 mod support;
 

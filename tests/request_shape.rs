@@ -448,12 +448,19 @@ async fn paginator_stops_on_error_and_on_repeated_token() {
     ));
     let idp = cognito::idp::Client::new(&signed_config(&server.endpoint()));
     let mut pages = idp.list_users().user_pool_id("p").into_paginator().send();
-    let mut n = 0;
-    while let Some(page) = pages.next().await {
-        page.expect("two good pages");
-        n += 1;
-    }
-    assert_eq!(n, 2, "a repeated token ends the stream");
+    pages.next().await.expect("a page").expect("a good page");
+    pages.next().await.expect("a page").expect("a good page");
+    let repeated = pages
+        .next()
+        .await
+        .expect("an error")
+        .expect_err("a repeated token");
+    assert!(matches!(repeated, Error::Response(_)), "{repeated:?}");
+    assert!(
+        pages.next().await.is_none(),
+        "a repeated token ends the stream"
+    );
+    assert_eq!(server.requests().len(), 2);
 
     let mut pages = idp.list_users().user_pool_id("p").into_paginator().send();
     let first = pages.next().await.expect("one element");

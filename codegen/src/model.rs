@@ -99,6 +99,8 @@ pub struct Shape {
     pub deprecated: bool,
     /// The largest value a number may take (`maximum`), if the model says.
     pub maximum: Option<i64>,
+    /// The smallest value a number may take (`minimum`), if the model says.
+    pub minimum: Option<i64>,
     /// What kind of value it is.
     pub kind: ShapeKind,
 }
@@ -464,6 +466,7 @@ fn input_from_parameters(op: &str, params: &[Value]) -> Result<Shape, Error> {
         sensitive: false,
         deprecated: false,
         maximum: None,
+        minimum: None,
         kind: ShapeKind::Structure(structure),
     })
 }
@@ -542,6 +545,7 @@ fn read_shape(name: &str, schema: &Value) -> Result<Shape, Error> {
             .and_then(Value::as_bool)
             .unwrap_or(false),
         maximum: s.get("maximum").and_then(Value::as_i64),
+        minimum: s.get("minimum").and_then(Value::as_i64),
         kind,
     })
 }

@@ -32,7 +32,10 @@ const MOTO_READY_TIMEOUT: Duration = Duration::from_secs(60);
 const MOTO_SERVER_SCRIPT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/moto_server.py");
 /// The region of [`Moto::admin_config`] and [`Moto::public_config`].
 pub const MOTO_REGION: &str = "us-east-1";
-const MOTO_SKIP_MESSAGE: &str = "skipping: moto is not installed (run scripts/moto.sh)";
+const MOTO_SKIP_MESSAGE: &str = "moto is not installed (run scripts/moto.sh)";
+/// The variable naming the file where skipped tests are recorded (`scripts/test.sh` sets it and counts
+/// the lines at the end of the run).
+pub const SKIP_LOG_VAR: &str = "COGNITO_TEST_SKIP_LOG";
 /// Upper bound for a request or response head, to keep a broken peer from eating memory.
 const MAX_HEAD_BYTES: usize = 64 * 1024;
 
@@ -52,8 +55,9 @@ pub struct Moto {
 impl Moto {
     /// Starts moto with the environment of the test process.
     ///
-    /// Returns `None` (after printing a `skipping: …` line to stderr) when no moto
-    /// installation is found, except in CI (`CI=true` or `CI=1`), where that panics.
+    /// Returns `None` (after [`record_skip`]: a `skipping …` line on stderr, and a line in the skip log
+    /// when `scripts/test.sh` runs the tests) when no moto installation is found, except in CI
+    /// (`CI=true` or `CI=1`), where that panics.
     pub async fn start() -> Option<Moto> {
         Self::start_with_env(&[]).await
     }
@@ -70,7 +74,7 @@ impl Moto {
                      it prints, or use `bash scripts/test.sh`."
                 );
             }
-            eprintln!("{MOTO_SKIP_MESSAGE}");
+            record_skip(MOTO_SKIP_MESSAGE);
             return None;
         };
 
@@ -204,6 +208,48 @@ pub async fn moto_reset(endpoint: &str) {
         response.status,
         String::from_utf8_lossy(&response.body)
     );
+}
+
+/// Records that the running test is skipped, and why: a `skipping …` line on stderr, and a line
+/// `binary::test<TAB>reason` appended to the file named by [`SKIP_LOG_VAR`] when it is set, so that
+/// `scripts/test.sh` can end the run with the number of tests skipped instead of letting them pass as if
+/// they had run. (The test is the running thread's name, which is the test's under the default harness.)
+pub fn record_skip(reason: &str) {
+    let test = std::thread::current()
+        .name()
+        .unwrap_or("unnamed test")
+        .to_owned();
+    let binary = std::env::current_exe()
+        .ok()
+        .and_then(|p| p.file_stem().map(|s| s.to_string_lossy().into_owned()))
+        .map(|stem| match stem.rsplit_once('-') {
+            // Cargo names test binaries `name-<16 hex digits>`.
+            Some((name, hash))
+                if hash.len() == 16 && hash.chars().all(|c| c.is_ascii_hexdigit()) =>
+            {
+                name.to_owned()
+            }
+            _ => stem,
+        })
+        .unwrap_or_default();
+    eprintln!("skipping {binary}::{test}: {reason}");
+    let Some(path) = std::env::var_os(SKIP_LOG_VAR).filter(|p| !p.is_empty()) else {
+        return;
+    };
+    // One `write` of one short line to a file opened for appending: lines from parallel tests do not
+    // interleave.
+    let line = format!("{binary}::{test}\t{reason}\n");
+    let written = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&path)
+        .and_then(|mut f| std::io::Write::write_all(&mut f, line.as_bytes()));
+    if let Err(e) = written {
+        panic!(
+            "cannot record the skip in {} ({SKIP_LOG_VAR}): {e}",
+            Path::new(&path).display()
+        );
+    }
 }
 
 fn is_ci() -> bool {

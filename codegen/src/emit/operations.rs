@@ -306,6 +306,14 @@ fn emit_paginator(
         let limit_member = find(&op.input, limit)?;
         let ty = ctx.rust_type(&limit_member.target, uses)?;
         w.line(&format!("limit: {}: {ty},", Context::field(&limit_member)));
+        // The page sizes the model allows: the paginator refuses others before sending anything.
+        let limit_shape = ctx.svc.shape(&limit_member.target)?;
+        if let Some(min) = limit_shape.minimum {
+            w.line(&format!("min_page_size: {min},"));
+        }
+        if let Some(max) = limit_shape.maximum {
+            w.line(&format!("max_page_size: {max},"));
+        }
         // A required page size (ListIdentityPools' MaxResults) gets the model's maximum when unset.
         let required = op
             .input
