@@ -21,6 +21,7 @@ mod sdk;
 
 use std::fmt;
 use std::sync::Arc;
+use std::time::Duration;
 
 use aws_credential_types::provider::ProvideCredentials;
 use aws_credential_types::Credentials;
@@ -29,7 +30,7 @@ use crate::credentials::CredentialsCache;
 pub use crate::error::ConfigError;
 use crate::retry::RetryConfig;
 use crate::service::ServiceId;
-use crate::timeout::Timeouts;
+use crate::timeout::{Timeouts, DEFAULT_CONNECT_TIMEOUT};
 use crate::transport::{HttpTransport, ReqwestTransport, SharedTransport};
 
 /// Settings shared by every client: region, endpoint overrides, FIPS and credentials.
@@ -53,6 +54,8 @@ struct Settings {
     max_response_bytes: Option<usize>,
     app_name: Option<String>,
     transport: Option<SharedTransport>,
+    /// The connect timeout of the transport, when the crate made its reqwest client (and so knows it).
+    connect_timeout: Option<Duration>,
     /// Why the default HTTP client could not be built, reported by the first call.
     transport_error: Option<Arc<dyn std::error::Error + Send + Sync>>,
 }
@@ -72,6 +75,7 @@ impl Settings {
             .field("max_response_bytes", &self.max_response_bytes)
             .field("app_name", &self.app_name)
             .field("transport", &self.transport)
+            .field("connect_timeout", &self.connect_timeout)
             .field(
                 "credentials_provider",
                 &self.credentials_provider.as_ref().map(|_| "** redacted **"),
@@ -202,9 +206,17 @@ impl Config {
         self.inner.credentials_provider.as_ref()
     }
 
-    /// The timeouts.
+    /// The timeouts the crate enforces (per attempt, per operation).
     pub fn timeouts(&self) -> Timeouts {
         self.inner.timeouts
+    }
+
+    /// The connect timeout of the HTTP client, when the crate made that client: with
+    /// [`ConfigBuilder::build`]'s default client, [`DEFAULT_CONNECT_TIMEOUT`]; from an `SdkConfig`, its
+    /// connect timeout. `None` with a client or transport of your own, which connects as it was set up
+    /// to.
+    pub fn connect_timeout(&self) -> Option<Duration> {
+        self.inner.connect_timeout
     }
 
     /// The retry settings.
@@ -242,7 +254,16 @@ impl Config {
 }
 
 /// Builds a [`Config`]; get one from [`Config::builder`].
+///
+/// Each setting has one setter, and a later call replaces what an earlier one set. Setters take plain
+/// values; [`no_credentials`](Self::no_credentials) is the one that unsets.
+///
+/// The HTTP client is one setting: the default one (made by [`build`](Self::build), connect timeout
+/// [`DEFAULT_CONNECT_TIMEOUT`]), or yours ([`http_client`](Self::http_client),
+/// [`transport`](Self::transport)) with everything it was built with, its connect timeout included.
+/// The [`Timeouts`] are what the crate enforces around whichever client sends.
 #[derive(Clone, Default)]
+#[must_use = "a builder does nothing until `build` is called"]
 pub struct ConfigBuilder {
     settings: Settings,
 }
@@ -309,7 +330,8 @@ impl ConfigBuilder {
         self
     }
 
-    /// Sets the timeouts (see [`Timeouts`] for the defaults).
+    /// Sets the attempt and operation timeouts (see [`Timeouts`] for the defaults). The connect timeout
+    /// is the HTTP client's (see [`DEFAULT_CONNECT_TIMEOUT`]).
     pub fn timeouts(mut self, timeouts: Timeouts) -> Self {
         self.settings.timeouts = timeouts;
         self
@@ -349,9 +371,18 @@ impl ConfigBuilder {
     }
 
     /// Sends requests with this [`reqwest::Client`]: its connection pool, proxies, TLS settings, root
-    /// certificates, timeouts and default headers apply. Its own connect timeout then applies, not
-    /// [`Timeouts::connect`]. Clients made from configurations that share one `reqwest::Client` share
-    /// its pool.
+    /// certificates, connect timeout, timeouts and default headers apply. Clients made from
+    /// configurations that share one `reqwest::Client` share its pool.
+    ///
+    /// The default client with another connect timeout:
+    ///
+    /// ```no_run
+    /// # fn demo() -> Result<(), reqwest::Error> {
+    /// use std::time::Duration;
+    /// let http = cognito::ReqwestTransport::default_client(Duration::from_secs(2))?;
+    /// let config = cognito::Config::builder().region("eu-west-1").http_client(http).build();
+    /// # Ok(()) }
+    /// ```
     pub fn http_client(self, client: reqwest::Client) -> Self {
         self.transport(ReqwestTransport::new(client))
     }
@@ -360,25 +391,37 @@ impl ConfigBuilder {
     /// fake, or a transport of your own (see [`crate::transport`]).
     pub fn transport(mut self, transport: impl HttpTransport) -> Self {
         self.settings.transport = Some(Arc::new(transport));
+        self.settings.connect_timeout = None;
         self.settings.transport_error = None;
+        self
+    }
+
+    /// Makes the default reqwest client with `connect_timeout` the transport (a failure to build it is
+    /// reported by the first call).
+    pub(crate) fn default_transport(mut self, connect_timeout: Duration) -> Self {
+        match ReqwestTransport::default_client(connect_timeout) {
+            Ok(client) => {
+                self = self.transport(ReqwestTransport::new(client));
+                self.settings.connect_timeout = Some(connect_timeout);
+            }
+            Err(e) => {
+                self.settings.transport = None;
+                self.settings.connect_timeout = None;
+                self.settings.transport_error = Some(Arc::new(e));
+            }
+        }
         self
     }
 
     /// Builds the configuration.
     ///
     /// Without [`http_client`](Self::http_client) or [`transport`](Self::transport), it makes one
-    /// reqwest client ([`ReqwestTransport::default_client`], with the connect timeout of the
-    /// [`Timeouts`]): every client made from this configuration (and its clones) then shares that one
-    /// connection pool.
+    /// reqwest client ([`ReqwestTransport::default_client`] with [`DEFAULT_CONNECT_TIMEOUT`]): every
+    /// client made from this configuration (and its clones) then shares that one connection pool.
     pub fn build(mut self) -> Config {
-        if self.settings.transport.is_none() {
+        if self.settings.transport.is_none() && self.settings.transport_error.is_none() {
             // A failure (the TLS backend refusing to start) is reported by the first call.
-            match ReqwestTransport::default_client(self.settings.timeouts.connect) {
-                Ok(client) => {
-                    self.settings.transport = Some(Arc::new(ReqwestTransport::new(client)))
-                }
-                Err(e) => self.settings.transport_error = Some(Arc::new(e)),
-            }
+            self = self.default_transport(DEFAULT_CONNECT_TIMEOUT);
         }
         Config {
             inner: Arc::new(self.settings),

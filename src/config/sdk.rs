@@ -65,7 +65,9 @@ impl Config {
 ///   service; loaded by aws-config, each service's own (`AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER`, a
 ///   profile's `services` section, …) wins over it, as in the official SDK's clients;
 /// - FIPS (`use_fips`);
-/// - the timeouts: connect, per attempt and per operation, each only when set;
+/// - the timeouts per attempt and per operation, each only when set; and the connect timeout, when set,
+///   as that of the default HTTP client, which is then made here (a failure to make it is reported by
+///   the first call, as [`ConfigBuilder::build`] does);
 /// - the retry settings: the mode (standard or adaptive), maximum attempts, initial and maximum
 ///   backoff (with this crate's retry quota and, in adaptive mode, its rate limiter).
 ///
@@ -112,10 +114,11 @@ impl From<&SdkConfig> for ConfigBuilder {
         builder = builder.use_fips(sdk.use_fips().unwrap_or(false));
 
         if let Some(timeouts) = sdk.timeout_config() {
-            let mut ours = Timeouts::default();
+            // The connect timeout is the HTTP client's: the default client, made with this one.
             if let Some(connect) = timeouts.connect_timeout() {
-                ours = ours.with_connect(connect);
+                builder = builder.default_transport(connect);
             }
+            let mut ours = Timeouts::default();
             if let Some(attempt) = timeouts.operation_attempt_timeout() {
                 ours = ours.with_attempt(attempt);
             }

@@ -643,6 +643,87 @@ fn error_is_send_sync_static() {
     check_config::<ConfigBuilder>();
 }
 
+// ---- The connect timeout: one setting, the HTTP client's ---------------------------------------------
+
+#[test]
+fn the_connect_timeout_is_the_http_clients() {
+    // The default client, made by `build` with the default connect timeout.
+    let config = Config::builder().region("us-east-1").build();
+    assert_eq!(config.connect_timeout(), Some(DEFAULT_CONNECT_TIMEOUT));
+    assert!(config.transport().is_ok());
+
+    // A client of one's own connects as it was built to: the configuration claims no figure of its own,
+    // and setting the timeouts afterwards does not bring one back.
+    let client = ReqwestTransport::default_client(Duration::from_millis(1234)).unwrap();
+    let own = config.to_builder().http_client(client).build();
+    assert_eq!(own.connect_timeout(), None);
+    let own = own
+        .to_builder()
+        .timeouts(Timeouts::default().with_attempt(Duration::from_secs(3)))
+        .build();
+    assert_eq!(own.connect_timeout(), None);
+    assert_eq!(own.timeouts().attempt(), Duration::from_secs(3));
+
+    // The crate-made default client with another connect timeout (as from an SdkConfig), then replaced
+    // by a transport: the last setting of the one HTTP-client setting wins, with its own connect timeout.
+    let made = Config::builder()
+        .default_transport(Duration::from_secs(2))
+        .build();
+    assert_eq!(made.connect_timeout(), Some(Duration::from_secs(2)));
+    let replaced = made
+        .to_builder()
+        .transport(crate::transport::from_fn(|_| async {
+            Err(crate::transport::HttpError::connect(std::io::Error::other(
+                "no network",
+            )))
+        }))
+        .build();
+    assert_eq!(replaced.connect_timeout(), None);
+}
+
+#[test]
+fn the_operation_timeout_can_be_cleared() {
+    let timeouts = Timeouts::default().with_operation(Duration::from_secs(9));
+    assert_eq!(timeouts.operation(), Some(Duration::from_secs(9)));
+    assert_eq!(timeouts.clear_operation(), Timeouts::default());
+    assert_eq!(Timeouts::default().operation(), None);
+}
+
+/// A connect timeout reported by a transport of the caller's own: the crate does not know that
+/// transport's limit, so the error names none rather than a figure that never applied.
+#[cfg(feature = "idp")]
+#[tokio::test]
+async fn a_connect_timeout_of_an_own_transport_names_no_limit() {
+    use crate::error::TimeoutKind;
+    use crate::transport::{HttpError, HttpErrorKind};
+    let transport = crate::transport::from_fn(|_| async {
+        Err(HttpError::new(
+            HttpErrorKind::ConnectTimeout,
+            std::io::Error::from(std::io::ErrorKind::TimedOut),
+        ))
+    });
+    let config = Config::builder()
+        .region("us-east-1")
+        .endpoint_url("http://127.0.0.1:9")
+        .retry(RetryConfig::disabled())
+        .transport(transport)
+        .build();
+    let err = crate::idp::Client::new(&config)
+        .get_user()
+        .access_token("token")
+        .send()
+        .await
+        .unwrap_err();
+    let crate::Error::Timeout(timeout) = err else {
+        panic!("expected a timeout, got {err:?}");
+    };
+    assert_eq!(timeout.kind(), TimeoutKind::Connect);
+    assert_eq!(timeout.limit(), Duration::ZERO);
+    let message = timeout.to_string();
+    assert!(message.contains("timed out connecting"), "{message}");
+    assert!(!message.contains("longer than"), "{message}");
+}
+
 // ---- Retry settings ---------------------------------------------------------------------------------
 
 const RETRY_CONFIG: &str = "\
@@ -1021,7 +1102,9 @@ mod sdk_config {
         );
         assert!(config.use_fips());
         let timeouts = config.timeouts();
-        assert_eq!(timeouts.connect(), Duration::from_secs(2));
+        // The connect timeout went to the default client the configuration made with it.
+        assert_eq!(config.connect_timeout(), Some(Duration::from_secs(2)));
+        assert!(config.transport().is_ok());
         assert_eq!(timeouts.attempt(), Duration::from_secs(7));
         assert_eq!(timeouts.operation(), Some(Duration::from_secs(20)));
         let retry = config.retry();
@@ -1041,6 +1124,7 @@ mod sdk_config {
         assert_eq!(config.region(), None);
         assert!(config.credentials_provider().is_none());
         assert_eq!(config.timeouts(), Timeouts::default());
+        assert_eq!(config.connect_timeout(), Some(DEFAULT_CONNECT_TIMEOUT));
         assert_eq!(config.retry().max_attempts(), 3);
         assert!(!config.use_fips());
 
