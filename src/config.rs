@@ -124,6 +124,14 @@ impl Config {
     ///
     /// Missing files are not an error.
     ///
+    /// # No blocking on the runtime
+    ///
+    /// The shared files are read on tokio's blocking pool (`spawn_blocking`), not on the thread that
+    /// polls this future: a slow disk or a hung network home directory holds up no other task. Outside a
+    /// tokio runtime (another executor), they are read on the polling thread. With the `aws-config`
+    /// feature, aws-config is handed the files' text, so that its loading reads neither of them either.
+    /// ([`Config::from_env_with`] is the synchronous form, which reads them on the calling thread.)
+    ///
     /// # Credentials the crate does not resolve by itself
     ///
     /// Without the crate's `aws-config` feature, only static keys are read. When there are none and the
@@ -154,16 +162,19 @@ impl Config {
     /// (or the reverse), an invalid region, endpoint URL or boolean setting, and a shared file that
     /// exists but cannot be read.
     pub async fn from_env() -> Result<Config, ConfigError> {
-        let builder = env::load(&|name| std::env::var(name).ok())?;
+        let lookup = |name: &str| std::env::var(name).ok();
+        let (builder, _files) = env::load_async(&lookup).await?;
         #[cfg(feature = "aws-config")]
-        let builder = sdk::with_default_chains(builder).await?;
+        let builder = sdk::with_default_chains(builder, _files).await?;
         Ok(builder.build())
     }
 
     /// [`Config::from_env`] with the environment given as a lookup function, e.g. a map in tests.
     ///
-    /// The shared files are still read from disk, at the paths that `lookup` yields. Variables with empty
-    /// values count as unset. This never consults aws-config, even with the `aws-config` feature: only
+    /// The shared files are still read from disk, at the paths that `lookup` yields, on the calling thread:
+    /// this blocks while they are read, so in async code call it from `tokio::task::spawn_blocking` (or
+    /// before the runtime starts), or use [`Config::from_env`]. Variables with empty values count as
+    /// unset. This never consults aws-config, even with the `aws-config` feature: only
     /// static keys are read, and credentials of other kinds get the failing provider described for
     /// [`Config::from_env`].
     ///

@@ -2,10 +2,12 @@
 //! [`Config::from_env`], and a configuration made from the official SDK's [`SdkConfig`].
 
 use aws_config::BehaviorVersion;
+use aws_runtime::env_config::file::{EnvConfigFileKind, EnvConfigFiles};
 use aws_types::region::Region;
 use aws_types::service_config::ServiceConfigKey;
 use aws_types::SdkConfig;
 
+use super::env::SharedFiles;
 use super::validate_region;
 use super::{Config, ConfigBuilder, ConfigError};
 use crate::retry::RetryConfig;
@@ -15,10 +17,24 @@ use crate::timeout::Timeouts;
 /// Replaces the credentials of `builder` (as read from the environment by the crate itself) with
 /// aws-config's default credentials chain, and fills in the region from aws-config's region chain when
 /// the crate found none.
+///
+/// aws-config gets the text of the shared files (`files`, read off the runtime by the crate) instead of
+/// their paths: its loader and its profile providers read files with blocking calls on the runtime's
+/// thread, and so never read these.
 pub(super) async fn with_default_chains(
     mut builder: ConfigBuilder,
+    files: SharedFiles,
 ) -> Result<ConfigBuilder, ConfigError> {
-    let mut loader = aws_config::defaults(BehaviorVersion::latest());
+    // Both kinds always (an absent file as empty text, as aws-config reads a missing file), so that the
+    // set is never empty and never falls back to the files on disk.
+    let profile_files = EnvConfigFiles::builder()
+        .with_contents(EnvConfigFileKind::Config, files.config.unwrap_or_default())
+        .with_contents(
+            EnvConfigFileKind::Credentials,
+            files.credentials.unwrap_or_default(),
+        )
+        .build();
+    let mut loader = aws_config::defaults(BehaviorVersion::latest()).profile_files(profile_files);
     if let Some(region) = &builder.settings.region {
         // Known already: aws-config's region chain (instance metadata included) is not consulted, and its
         // credential providers that call STS use this region.
