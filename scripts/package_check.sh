@@ -62,7 +62,9 @@ for package in "${PACKAGES[@]}"; do
         exit 1
     fi
     echo "package_check: $package $version: $(tar -tzf "$crate" | grep -vc '/$') files, $size bytes"
-    tar -xzf "$crate" -C "$scratch"
+    # `-m`: files dated now, so that the shared target directory never takes an earlier scratch
+    # build of the same package for this one.
+    tar -xzmf "$crate" -C "$scratch"
     members+=("\"$package-$version\"")
 done
 
@@ -100,7 +102,8 @@ fn main() {
     println!("{:?}", call.as_input());
 }
 EOF
-# The versions the repository tested with.
+# The versions the repository tested with. (Cargo warns that the packaged cognito's profile section
+# is ignored here: profiles apply only at a workspace root, as in any project that depends on it.)
 cp "$scratch/cognito-$cognito_version/Cargo.lock" "$scratch/Cargo.lock"
 cargo build --manifest-path "$scratch/Cargo.toml" -p package-check
 "$TARGET/debug/package-check" >/dev/null
