@@ -399,7 +399,8 @@ impl ConfigBuilder {
     }
 
     /// Sends requests through `transport` instead of the network: a test double, a mock, an in-process
-    /// fake, or a transport of your own (see [`crate::transport`]).
+    /// fake, or a transport of your own (see [`crate::transport`]). How it connects, and how long it
+    /// waits to, is its own business; the [`Timeouts`] still bound each attempt and the operation.
     pub fn transport(mut self, transport: impl HttpTransport) -> Self {
         self.settings.transport = Some(Arc::new(transport));
         self.settings.connect_timeout = None;
