@@ -29,11 +29,32 @@ pub(crate) struct SharedFilePaths {
     credentials: Option<PathBuf>,
 }
 
-/// The text of the shared files (`None` for a file that does not exist).
-#[derive(Clone, Debug, Default)]
+/// The text of the shared files (`None` for a file that does not exist). It holds secret keys: `Debug`
+/// says only which files were read, and the text is wiped when dropped.
+#[derive(Default)]
 pub(crate) struct SharedFiles {
     pub(crate) config: Option<String>,
     pub(crate) credentials: Option<String>,
+}
+
+impl std::fmt::Debug for SharedFiles {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SharedFiles")
+            .field("config", &self.config.as_ref().map(|_| "** redacted **"))
+            .field(
+                "credentials",
+                &self.credentials.as_ref().map(|_| "** redacted **"),
+            )
+            .finish()
+    }
+}
+
+impl Drop for SharedFiles {
+    fn drop(&mut self) {
+        use zeroize::Zeroize;
+        self.config.zeroize();
+        self.credentials.zeroize();
+    }
 }
 
 impl SharedFilePaths {

@@ -23,15 +23,18 @@ use crate::timeout::Timeouts;
 /// thread, and so never read these.
 pub(super) async fn with_default_chains(
     mut builder: ConfigBuilder,
-    files: SharedFiles,
+    mut files: SharedFiles,
 ) -> Result<ConfigBuilder, ConfigError> {
     // Both kinds always (an absent file as empty text, as aws-config reads a missing file), so that the
     // set is never empty and never falls back to the files on disk.
     let profile_files = EnvConfigFiles::builder()
-        .with_contents(EnvConfigFileKind::Config, files.config.unwrap_or_default())
+        .with_contents(
+            EnvConfigFileKind::Config,
+            files.config.take().unwrap_or_default(),
+        )
         .with_contents(
             EnvConfigFileKind::Credentials,
-            files.credentials.unwrap_or_default(),
+            files.credentials.take().unwrap_or_default(),
         )
         .build();
     let mut loader = aws_config::defaults(BehaviorVersion::latest()).profile_files(profile_files);

@@ -723,8 +723,19 @@ fn from_env_outside_a_tokio_runtime_reads_on_the_polling_thread() {
     };
     let (builder, files) = result.expect("loads");
     assert_eq!(builder.build().region(), Some("ap-south-1"));
-    assert!(files.config.is_some_and(|t| t.contains("ap-south-1")));
-    assert!(files.credentials.is_some_and(|t| t.contains("AKID")));
+    assert!(files
+        .config
+        .as_deref()
+        .is_some_and(|t| t.contains("ap-south-1")));
+    assert!(files
+        .credentials
+        .as_deref()
+        .is_some_and(|t| t.contains("SECRET")));
+    let debug = format!("{files:?}");
+    assert!(
+        !debug.contains("SECRET") && !debug.contains("AKID"),
+        "{debug}"
+    );
 }
 
 /// The async loading and `from_env_with` agree, including on errors.
