@@ -44,7 +44,7 @@ cargo package --locked "${dirty[@]}" "${args[@]}"
 scratch="$(mktemp -d)"
 trap 'rm -rf "$scratch"' EXIT
 
-members=()
+mkdir -p "$scratch/crates"
 for package in "${PACKAGES[@]}"; do
     version="$(version_of "$package")"
     crate="$TARGET/package/$package-$version.crate"
@@ -64,22 +64,20 @@ for package in "${PACKAGES[@]}"; do
     echo "package_check: $package $version: $(tar -tzf "$crate" | grep -vc '/$') files, $size bytes"
     # `-m`: files dated now, so that the shared target directory never takes an earlier scratch
     # build of the same package for this one.
-    tar -xzmf "$crate" -C "$scratch"
-    members+=("\"$package-$version\"")
+    tar -xzmf "$crate" -C "$scratch/crates"
 done
 
 cognito_version="$(version_of cognito)"
 codegen_version="$(version_of cognito-codegen)"
+cognito_dir="$scratch/crates/cognito-$cognito_version"
+# Every feature of the packaged cognito, forwarded by the scratch project's `all` feature.
+features="$(cargo metadata --format-version 1 --no-deps --manifest-path "$cognito_dir/Cargo.toml" |
+    python3 -c 'import json, sys
+features = json.load(sys.stdin)["packages"][0]["features"]
+print(", ".join(f"\"cognito/{name}\"" for name in sorted(features) if name != "default"))')"
+# The scratch project: a package that is its own workspace, outside the repository, depending on the
+# unpacked crates only.
 mkdir -p "$scratch/app/src"
-cat >"$scratch/Cargo.toml" <<EOF
-[workspace]
-members = [$(IFS=,; echo "${members[*]}"), "app"]
-resolver = "2"
-
-# The packaged cognito names cognito-codegen by version only, as on crates.io: take the packaged one.
-[patch.crates-io]
-cognito-codegen = { path = "cognito-codegen-$codegen_version" }
-EOF
 cat >"$scratch/app/Cargo.toml" <<EOF
 [package]
 name = "package-check"
@@ -87,8 +85,17 @@ version = "0.0.0"
 edition = "2021"
 publish = false
 
+[features]
+all = [$features]
+
 [dependencies]
-cognito = { path = "../cognito-$cognito_version" }
+cognito = { path = "../crates/cognito-$cognito_version" }
+
+# The packaged cognito names cognito-codegen by version only, as on crates.io: take the packaged one.
+[patch.crates-io]
+cognito-codegen = { path = "../crates/cognito-codegen-$codegen_version" }
+
+[workspace]
 EOF
 cat >"$scratch/app/src/main.rs" <<'EOF'
 //! Uses the packaged crate as an application would: a configuration, a client, a call's input.
@@ -102,10 +109,9 @@ fn main() {
     println!("{:?}", call.as_input());
 }
 EOF
-# The versions the repository tested with. (Cargo warns that the packaged cognito's profile section
-# is ignored here: profiles apply only at a workspace root, as in any project that depends on it.)
-cp "$scratch/cognito-$cognito_version/Cargo.lock" "$scratch/Cargo.lock"
-cargo build --manifest-path "$scratch/Cargo.toml" -p package-check
+# The versions the repository tested with.
+cp "$cognito_dir/Cargo.lock" "$scratch/app/Cargo.lock"
+cargo build --manifest-path "$scratch/app/Cargo.toml"
 "$TARGET/debug/package-check" >/dev/null
-cargo check --manifest-path "$scratch/Cargo.toml" -p cognito --all-features
+cargo check --manifest-path "$scratch/app/Cargo.toml" --features all
 echo "package_check: ok"
