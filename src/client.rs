@@ -317,10 +317,11 @@ impl Handle {
             })
         })?;
         let limit = self.inner.config.max_response_bytes();
+        let connect_timeout = self.inner.config.connect_timeout().unwrap_or_default();
         let response = transport
             .send(http_request, limit)
             .await
-            .map_err(|e| transport_error(operation, e, self.inner.config.timeouts().connect))?;
+            .map_err(|e| transport_error(operation, e, connect_timeout))?;
         let (parts, body) = response.into_parts();
         if body.len() > limit {
             // A transport of the caller's own that does not bound the body.
@@ -617,7 +618,8 @@ fn undecodable(operation: &'static str, raw: &RawResponse, e: &serde_json::Error
 }
 
 /// Sorts a transport failure: a connect timeout is a [`TimeoutKind::Connect`] timeout, an oversized body
-/// an unreadable response, anything else a transport error that keeps its cause.
+/// an unreadable response, anything else a transport error that keeps its cause. `connect_timeout` is the
+/// client's when the crate made it, else zero (unknown: the message then names no limit).
 fn transport_error(operation: &'static str, e: HttpError, connect_timeout: Duration) -> RawError {
     match e.kind() {
         HttpErrorKind::ConnectTimeout => Error::Timeout(TimeoutError {

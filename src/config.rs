@@ -21,6 +21,7 @@ mod sdk;
 
 use std::fmt;
 use std::sync::Arc;
+use std::time::Duration;
 
 use aws_credential_types::provider::ProvideCredentials;
 use aws_credential_types::Credentials;
@@ -29,7 +30,7 @@ use crate::credentials::CredentialsCache;
 pub use crate::error::ConfigError;
 use crate::retry::RetryConfig;
 use crate::service::ServiceId;
-use crate::timeout::Timeouts;
+use crate::timeout::{Timeouts, DEFAULT_CONNECT_TIMEOUT};
 use crate::transport::{HttpTransport, ReqwestTransport, SharedTransport};
 
 /// Settings shared by every client: region, endpoint overrides, FIPS and credentials.
@@ -53,6 +54,8 @@ struct Settings {
     max_response_bytes: Option<usize>,
     app_name: Option<String>,
     transport: Option<SharedTransport>,
+    /// The connect timeout of the transport, when the crate made its reqwest client (and so knows it).
+    connect_timeout: Option<Duration>,
     /// Why the default HTTP client could not be built, reported by the first call.
     transport_error: Option<Arc<dyn std::error::Error + Send + Sync>>,
 }
@@ -72,6 +75,7 @@ impl Settings {
             .field("max_response_bytes", &self.max_response_bytes)
             .field("app_name", &self.app_name)
             .field("transport", &self.transport)
+            .field("connect_timeout", &self.connect_timeout)
             .field(
                 "credentials_provider",
                 &self.credentials_provider.as_ref().map(|_| "** redacted **"),
@@ -120,6 +124,14 @@ impl Config {
     ///
     /// Missing files are not an error.
     ///
+    /// # No blocking on the runtime
+    ///
+    /// The shared files are read on tokio's blocking pool (`spawn_blocking`), not on the thread that
+    /// polls this future: a slow disk or a hung network home directory holds up no other task. Outside a
+    /// tokio runtime (another executor), they are read on the polling thread. With the `aws-config`
+    /// feature, aws-config is handed the files' text, so that its loading reads neither of them either.
+    /// ([`Config::from_env_with`] is the synchronous form, which reads them on the calling thread.)
+    ///
     /// # Credentials the crate does not resolve by itself
     ///
     /// Without the crate's `aws-config` feature, only static keys are read. When there are none and the
@@ -150,16 +162,19 @@ impl Config {
     /// (or the reverse), an invalid region, endpoint URL or boolean setting, and a shared file that
     /// exists but cannot be read.
     pub async fn from_env() -> Result<Config, ConfigError> {
-        let builder = env::load(&|name| std::env::var(name).ok())?;
+        let lookup = |name: &str| std::env::var(name).ok();
+        let (builder, _files) = env::load_async(&lookup).await?;
         #[cfg(feature = "aws-config")]
-        let builder = sdk::with_default_chains(builder).await?;
+        let builder = sdk::with_default_chains(builder, _files).await?;
         Ok(builder.build())
     }
 
     /// [`Config::from_env`] with the environment given as a lookup function, e.g. a map in tests.
     ///
-    /// The shared files are still read from disk, at the paths that `lookup` yields. Variables with empty
-    /// values count as unset. This never consults aws-config, even with the `aws-config` feature: only
+    /// The shared files are still read from disk, at the paths that `lookup` yields, on the calling thread:
+    /// this blocks while they are read, so in async code call it from `tokio::task::spawn_blocking` (or
+    /// before the runtime starts), or use [`Config::from_env`]. Variables with empty values count as
+    /// unset. This never consults aws-config, even with the `aws-config` feature: only
     /// static keys are read, and credentials of other kinds get the failing provider described for
     /// [`Config::from_env`].
     ///
@@ -202,9 +217,17 @@ impl Config {
         self.inner.credentials_provider.as_ref()
     }
 
-    /// The timeouts.
+    /// The timeouts the crate enforces (per attempt, per operation).
     pub fn timeouts(&self) -> Timeouts {
         self.inner.timeouts
+    }
+
+    /// The connect timeout of the HTTP client, when the crate made that client: with
+    /// [`ConfigBuilder::build`]'s default client, [`DEFAULT_CONNECT_TIMEOUT`]; from an `SdkConfig`, its
+    /// connect timeout. `None` with a client or transport of your own, which connects as it was set up
+    /// to.
+    pub fn connect_timeout(&self) -> Option<Duration> {
+        self.inner.connect_timeout
     }
 
     /// The retry settings.
@@ -242,7 +265,16 @@ impl Config {
 }
 
 /// Builds a [`Config`]; get one from [`Config::builder`].
+///
+/// Each setting has one setter, and a later call replaces what an earlier one set. Setters take plain
+/// values; [`no_credentials`](Self::no_credentials) is the one that unsets.
+///
+/// The HTTP client is one setting: the default one (made by [`build`](Self::build), connect timeout
+/// [`DEFAULT_CONNECT_TIMEOUT`]), or yours ([`http_client`](Self::http_client),
+/// [`transport`](Self::transport)) with everything it was built with, its connect timeout included.
+/// The [`Timeouts`] are what the crate enforces around whichever client sends.
 #[derive(Clone, Default)]
+#[must_use = "a builder does nothing until `build` is called"]
 pub struct ConfigBuilder {
     settings: Settings,
 }
@@ -309,7 +341,8 @@ impl ConfigBuilder {
         self
     }
 
-    /// Sets the timeouts (see [`Timeouts`] for the defaults).
+    /// Sets the attempt and operation timeouts (see [`Timeouts`] for the defaults). The connect timeout
+    /// is the HTTP client's (see [`DEFAULT_CONNECT_TIMEOUT`]).
     pub fn timeouts(mut self, timeouts: Timeouts) -> Self {
         self.settings.timeouts = timeouts;
         self
@@ -349,36 +382,58 @@ impl ConfigBuilder {
     }
 
     /// Sends requests with this [`reqwest::Client`]: its connection pool, proxies, TLS settings, root
-    /// certificates, timeouts and default headers apply. Its own connect timeout then applies, not
-    /// [`Timeouts::connect`]. Clients made from configurations that share one `reqwest::Client` share
-    /// its pool.
+    /// certificates, connect timeout, timeouts and default headers apply. Clients made from
+    /// configurations that share one `reqwest::Client` share its pool.
+    ///
+    /// The default client with another connect timeout:
+    ///
+    /// ```no_run
+    /// # fn demo() -> Result<(), reqwest::Error> {
+    /// use std::time::Duration;
+    /// let http = cognito::ReqwestTransport::default_client(Duration::from_secs(2))?;
+    /// let config = cognito::Config::builder().region("eu-west-1").http_client(http).build();
+    /// # Ok(()) }
+    /// ```
     pub fn http_client(self, client: reqwest::Client) -> Self {
         self.transport(ReqwestTransport::new(client))
     }
 
     /// Sends requests through `transport` instead of the network: a test double, a mock, an in-process
-    /// fake, or a transport of your own (see [`crate::transport`]).
+    /// fake, or a transport of your own (see [`crate::transport`]). How it connects, and how long it
+    /// waits to, is its own business; the [`Timeouts`] still bound each attempt and the operation.
     pub fn transport(mut self, transport: impl HttpTransport) -> Self {
         self.settings.transport = Some(Arc::new(transport));
+        self.settings.connect_timeout = None;
         self.settings.transport_error = None;
+        self
+    }
+
+    /// Makes the default reqwest client with `connect_timeout` the transport (a failure to build it is
+    /// reported by the first call).
+    pub(crate) fn default_transport(mut self, connect_timeout: Duration) -> Self {
+        match ReqwestTransport::default_client(connect_timeout) {
+            Ok(client) => {
+                self = self.transport(ReqwestTransport::new(client));
+                self.settings.connect_timeout = Some(connect_timeout);
+            }
+            Err(e) => {
+                self.settings.transport = None;
+                self.settings.connect_timeout = None;
+                self.settings.transport_error = Some(Arc::new(e));
+            }
+        }
         self
     }
 
     /// Builds the configuration.
     ///
     /// Without [`http_client`](Self::http_client) or [`transport`](Self::transport), it makes one
-    /// reqwest client ([`ReqwestTransport::default_client`], with the connect timeout of the
-    /// [`Timeouts`]): every client made from this configuration (and its clones) then shares that one
-    /// connection pool.
+    /// reqwest client ([`ReqwestTransport::default_client`] with [`DEFAULT_CONNECT_TIMEOUT`]): every
+    /// client made from this configuration (and its clones) then shares that one connection pool.
     pub fn build(mut self) -> Config {
-        if self.settings.transport.is_none() {
+        if self.settings.transport.is_none() && self.settings.transport_error.is_none() {
             // A failure (the TLS backend refusing to start) is reported by the first call.
-            match ReqwestTransport::default_client(self.settings.timeouts.connect) {
-                Ok(client) => {
-                    self.settings.transport = Some(Arc::new(ReqwestTransport::new(client)))
-                }
-                Err(e) => self.settings.transport_error = Some(Arc::new(e)),
-            }
+            self = self.default_transport(DEFAULT_CONNECT_TIMEOUT);
         }
         Config {
             inner: Arc::new(self.settings),

@@ -383,7 +383,7 @@ pub(crate) fn base64_error_message(
     match (body % 4, text.len() - body) {
         (1, 0) => return format!("Invalid input length: {body}"),
         (0, 1..) | (1, _) | (2, 3..) | (3, 2..) => return invalid(body),
-        (_, padding) if padding_required && (body + padding) % 4 != 0 => {
+        (_, padding) if padding_required && !(body + padding).is_multiple_of(4) => {
             return "Invalid padding".to_owned();
         }
         _ => {}

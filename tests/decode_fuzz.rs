@@ -1209,7 +1209,7 @@ async fn served_responses_end_in_typed_results() {
                 show(&input.body)
             ));
         }
-        if served % 256 == 0 {
+        if served.is_multiple_of(256) {
             server.take_requests();
         }
         previous = input.body;

@@ -1581,7 +1581,7 @@ const URL_SAFE_ALPHABET: &[u8; 64] =
 /// `part` (unpadded base64url) with one of the unused bits of its last symbol set: the same bytes to
 /// a lenient decoder, a different string. `None` when the length leaves no unused bits.
 fn non_canonical(part: &str) -> Option<String> {
-    if part.len() % 4 == 0 {
+    if part.len().is_multiple_of(4) {
         return None;
     }
     let (body, last) = part.split_at(part.len() - 1);
@@ -1749,7 +1749,7 @@ async fn base64url_with_non_canonical_trailing_bits_is_malformed() {
     let mut filler = String::new();
     let genuine = loop {
         let t = token(&key1, &with(access_claims(), json!({ "x": filler })));
-        if t.split('.').all(|p| p.len() % 4 != 0) {
+        if t.split('.').all(|p| !p.len().is_multiple_of(4)) {
             break t;
         }
         filler.push('x');

@@ -496,7 +496,7 @@ async fn drive(client: &Client, n: usize, concurrency: usize, deadline: Instant)
                     panic!("{}: call failed: {e}", client.name());
                 }
                 done += 1;
-                if done % 64 == 0 && Instant::now() >= deadline {
+                if done.is_multiple_of(64) && Instant::now() >= deadline {
                     break;
                 }
             }

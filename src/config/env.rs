@@ -15,30 +15,146 @@ use crate::service::ServiceId;
 /// Looks up one environment variable.
 pub(crate) type EnvLookup<'a> = &'a dyn Fn(&str) -> Option<String>;
 
-/// Resolves region, endpoints, FIPS and credentials from `env` and the shared files it points to.
-pub(crate) fn load(env: EnvLookup<'_>) -> Result<ConfigBuilder, ConfigError> {
-    // An empty variable counts as unset, as with AWS tools.
-    let var = |name: &str| {
-        env(name)
-            .map(|v| v.trim().to_owned())
-            .filter(|v| !v.is_empty())
+/// The value of an environment variable; an empty one counts as unset, as with AWS tools.
+fn lookup(env: EnvLookup<'_>, name: &str) -> Option<String> {
+    env(name)
+        .map(|v| v.trim().to_owned())
+        .filter(|v| !v.is_empty())
+}
+
+/// Where the shared config and credentials files are, as `env` says.
+#[derive(Clone, Debug)]
+pub(crate) struct SharedFilePaths {
+    config: Option<PathBuf>,
+    credentials: Option<PathBuf>,
+}
+
+/// The text of the shared files (`None` for a file that does not exist). It holds secret keys: `Debug`
+/// says only which files were read, and the text is wiped when dropped.
+#[derive(Default)]
+pub(crate) struct SharedFiles {
+    pub(crate) config: Option<String>,
+    pub(crate) credentials: Option<String>,
+}
+
+impl std::fmt::Debug for SharedFiles {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SharedFiles")
+            .field("config", &self.config.as_ref().map(|_| "** redacted **"))
+            .field(
+                "credentials",
+                &self.credentials.as_ref().map(|_| "** redacted **"),
+            )
+            .finish()
+    }
+}
+
+impl Drop for SharedFiles {
+    fn drop(&mut self) {
+        use zeroize::Zeroize;
+        self.config.zeroize();
+        self.credentials.zeroize();
+    }
+}
+
+impl SharedFilePaths {
+    /// The paths `AWS_CONFIG_FILE` and `AWS_SHARED_CREDENTIALS_FILE` name, else those under `~/.aws/`.
+    pub(crate) fn from_env(env: EnvLookup<'_>) -> SharedFilePaths {
+        let var = |name: &str| lookup(env, name);
+        let home = home_dir(&var);
+        SharedFilePaths {
+            config: file_path(var("AWS_CONFIG_FILE"), home.as_deref(), "config"),
+            credentials: file_path(
+                var("AWS_SHARED_CREDENTIALS_FILE"),
+                home.as_deref(),
+                "credentials",
+            ),
+        }
+    }
+
+    /// Reads both files on this thread (blocking).
+    pub(crate) fn read_blocking(&self) -> Result<SharedFiles, ConfigError> {
+        Ok(SharedFiles {
+            config: self
+                .config
+                .as_deref()
+                .map(read_optional)
+                .transpose()?
+                .flatten(),
+            credentials: self
+                .credentials
+                .as_deref()
+                .map(read_optional)
+                .transpose()?
+                .flatten(),
+        })
+    }
+
+    /// Reads both files without blocking the async runtime: on tokio's blocking pool when a tokio
+    /// runtime is running (the file system has no async interface; a file on a slow or hung network
+    /// mount, or a named pipe, then stalls only that pool thread), else on this thread, which no
+    /// runtime then shares.
+    pub(crate) async fn read(self) -> Result<SharedFiles, ConfigError> {
+        match tokio::runtime::Handle::try_current() {
+            Ok(runtime) => Ok(SharedFiles {
+                config: read_off_runtime(&runtime, self.config).await?,
+                credentials: read_off_runtime(&runtime, self.credentials).await?,
+            }),
+            Err(_) => self.read_blocking(),
+        }
+    }
+}
+
+/// [`read_optional`] of `path` on the blocking pool of `runtime`.
+async fn read_off_runtime(
+    runtime: &tokio::runtime::Handle,
+    path: Option<PathBuf>,
+) -> Result<Option<String>, ConfigError> {
+    let Some(path) = path else {
+        return Ok(None);
     };
+    let task = runtime.spawn_blocking({
+        let path = path.clone();
+        move || read_optional(&path)
+    });
+    match task.await {
+        Ok(result) => result,
+        // The read panicked (it does not) or the runtime is shutting down.
+        Err(e) => Err(ConfigError::Io {
+            path,
+            source: std::io::Error::other(e.to_string()),
+        }),
+    }
+}
+
+/// Resolves region, endpoints, FIPS and credentials from `env` and the shared files it points to,
+/// reading those files on this thread (blocking).
+pub(crate) fn load(env: EnvLookup<'_>) -> Result<ConfigBuilder, ConfigError> {
+    let files = SharedFilePaths::from_env(env).read_blocking()?;
+    resolve(env, &files)
+}
+
+/// [`load`], with the shared files read off the async runtime ([`SharedFilePaths::read`]); also returns
+/// their text, for aws-config.
+pub(crate) async fn load_async(
+    env: &(dyn Fn(&str) -> Option<String> + Sync),
+) -> Result<(ConfigBuilder, SharedFiles), ConfigError> {
+    let paths = SharedFilePaths::from_env(env);
+    let files = paths.read().await?;
+    let builder = resolve(env, &files)?;
+    Ok((builder, files))
+}
+
+/// Resolves region, endpoints, FIPS and credentials from `env` and the text of the shared files.
+pub(crate) fn resolve(
+    env: EnvLookup<'_>,
+    files: &SharedFiles,
+) -> Result<ConfigBuilder, ConfigError> {
+    let var = |name: &str| lookup(env, name);
 
     let explicit_profile = var("AWS_PROFILE");
     let profile_name = explicit_profile.as_deref().unwrap_or("default");
-    let home = home_dir(&var);
-    let config_path = file_path(var("AWS_CONFIG_FILE"), home.as_deref(), "config");
-    let credentials_path = file_path(
-        var("AWS_SHARED_CREDENTIALS_FILE"),
-        home.as_deref(),
-        "credentials",
-    );
-    let config_text = config_path.as_deref().map(read_optional).transpose()?;
-    let credentials_text = credentials_path.as_deref().map(read_optional).transpose()?;
-    let profiles = ProfileSet::parse(
-        config_text.flatten().as_deref(),
-        credentials_text.flatten().as_deref(),
-    );
+    let profiles = ProfileSet::parse(files.config.as_deref(), files.credentials.as_deref());
 
     let empty = Section::default();
     let profile = match profiles.profile(profile_name) {

@@ -2,10 +2,12 @@
 //! [`Config::from_env`], and a configuration made from the official SDK's [`SdkConfig`].
 
 use aws_config::BehaviorVersion;
+use aws_runtime::env_config::file::{EnvConfigFileKind, EnvConfigFiles};
 use aws_types::region::Region;
 use aws_types::service_config::ServiceConfigKey;
 use aws_types::SdkConfig;
 
+use super::env::SharedFiles;
 use super::validate_region;
 use super::{Config, ConfigBuilder, ConfigError};
 use crate::retry::RetryConfig;
@@ -15,10 +17,27 @@ use crate::timeout::Timeouts;
 /// Replaces the credentials of `builder` (as read from the environment by the crate itself) with
 /// aws-config's default credentials chain, and fills in the region from aws-config's region chain when
 /// the crate found none.
+///
+/// aws-config gets the text of the shared files (`files`, read off the runtime by the crate) instead of
+/// their paths: its loader and its profile providers read files with blocking calls on the runtime's
+/// thread, and so never read these.
 pub(super) async fn with_default_chains(
     mut builder: ConfigBuilder,
+    mut files: SharedFiles,
 ) -> Result<ConfigBuilder, ConfigError> {
-    let mut loader = aws_config::defaults(BehaviorVersion::latest());
+    // Both kinds always (an absent file as empty text, as aws-config reads a missing file), so that the
+    // set is never empty and never falls back to the files on disk.
+    let profile_files = EnvConfigFiles::builder()
+        .with_contents(
+            EnvConfigFileKind::Config,
+            files.config.take().unwrap_or_default(),
+        )
+        .with_contents(
+            EnvConfigFileKind::Credentials,
+            files.credentials.take().unwrap_or_default(),
+        )
+        .build();
+    let mut loader = aws_config::defaults(BehaviorVersion::latest()).profile_files(profile_files);
     if let Some(region) = &builder.settings.region {
         // Known already: aws-config's region chain (instance metadata included) is not consulted, and its
         // credential providers that call STS use this region.
@@ -65,7 +84,9 @@ impl Config {
 ///   service; loaded by aws-config, each service's own (`AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER`, a
 ///   profile's `services` section, …) wins over it, as in the official SDK's clients;
 /// - FIPS (`use_fips`);
-/// - the timeouts: connect, per attempt and per operation, each only when set;
+/// - the timeouts per attempt and per operation, each only when set; and the connect timeout, when set,
+///   as that of the default HTTP client, which is then made here (a failure to make it is reported by
+///   the first call, as [`ConfigBuilder::build`] does);
 /// - the retry settings: the mode (standard or adaptive), maximum attempts, initial and maximum
 ///   backoff (with this crate's retry quota and, in adaptive mode, its rate limiter).
 ///
@@ -112,10 +133,11 @@ impl From<&SdkConfig> for ConfigBuilder {
         builder = builder.use_fips(sdk.use_fips().unwrap_or(false));
 
         if let Some(timeouts) = sdk.timeout_config() {
-            let mut ours = Timeouts::default();
+            // The connect timeout is the HTTP client's: the default client, made with this one.
             if let Some(connect) = timeouts.connect_timeout() {
-                ours = ours.with_connect(connect);
+                builder = builder.default_transport(connect);
             }
+            let mut ours = Timeouts::default();
             if let Some(attempt) = timeouts.operation_attempt_timeout() {
                 ours = ours.with_attempt(attempt);
             }

@@ -643,6 +643,200 @@ fn error_is_send_sync_static() {
     check_config::<ConfigBuilder>();
 }
 
+// ---- from_env: the shared files are read off the runtime ----------------------------------------------
+
+/// A map of variables as a lookup that `env::load_async` accepts (`Sync`).
+fn lookup_of(vars: &[(&str, String)]) -> impl Fn(&str) -> Option<String> + Sync + 'static {
+    let map: HashMap<String, String> = vars
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), v.clone()))
+        .collect();
+    move |name| map.get(name).cloned()
+}
+
+/// The config file is a named pipe whose only writer is a task on the same single-threaded runtime:
+/// `from_env`'s loading can read it only if the read does not hold the runtime's one thread. (Were it
+/// read there, neither side could go on: the test thread then notices that nothing came back after a
+/// generous wait, unblocks the reader itself and fails.)
+#[cfg(unix)]
+#[test]
+fn from_env_reads_the_shared_files_off_the_runtime_thread() {
+    let dir = TempDir::new();
+    let fifo = dir.path().join("config");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo runs");
+    assert!(made.success(), "mkfifo {}", fifo.display());
+    let lookup = lookup_of(&[
+        ("HOME", dir.str()),
+        ("AWS_CONFIG_FILE", fifo.display().to_string()),
+        ("AWS_PROFILE", "piped".to_owned()),
+    ]);
+    let (done, outcome) = std::sync::mpsc::channel();
+    let writer_path = fifo.clone();
+    let runner = std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        let result = runtime.block_on(async move {
+            // Runs on the runtime's only thread, once the loading future has yielded.
+            let writer = tokio::spawn(async move {
+                std::fs::write(&writer_path, "[profile piped]\nregion = eu-north-1\n").unwrap();
+            });
+            let loaded = env::load_async(&lookup).await;
+            writer.await.unwrap();
+            loaded
+        });
+        let _ = done.send(result.map(|(builder, _)| builder.build()));
+    });
+    let result = match outcome.recv_timeout(Duration::from_secs(120)) {
+        Ok(result) => result,
+        Err(_) => {
+            // Unblock the reader, so that the thread does not outlive the test in the file system call,
+            // and fail (its writer task may still wait for a reader: the thread is left to the process).
+            let _ = std::fs::write(&fifo, "");
+            panic!("from_env read the shared config file on the runtime's thread");
+        }
+    };
+    runner.join().unwrap();
+    let config = result.expect("loads");
+    assert_eq!(config.region(), Some("eu-north-1"));
+}
+
+/// Outside a tokio runtime (another executor), there is no blocking pool: the files are read on the
+/// polling thread, and the future is ready at its first poll.
+#[test]
+fn from_env_outside_a_tokio_runtime_reads_on_the_polling_thread() {
+    use std::future::Future;
+    let home = TempDir::new();
+    home.write(".aws/config", "[default]\nregion = ap-south-1\n");
+    home.write(
+        ".aws/credentials",
+        "[default]\naws_access_key_id = AKID\naws_secret_access_key = SECRET\n",
+    );
+    let lookup = lookup_of(&[("HOME", home.str())]);
+    let mut future = std::pin::pin!(env::load_async(&lookup));
+    let mut context = std::task::Context::from_waker(std::task::Waker::noop());
+    let std::task::Poll::Ready(result) = future.as_mut().poll(&mut context) else {
+        panic!("not ready at the first poll");
+    };
+    let (builder, files) = result.expect("loads");
+    assert_eq!(builder.build().region(), Some("ap-south-1"));
+    assert!(files
+        .config
+        .as_deref()
+        .is_some_and(|t| t.contains("ap-south-1")));
+    assert!(files
+        .credentials
+        .as_deref()
+        .is_some_and(|t| t.contains("SECRET")));
+    let debug = format!("{files:?}");
+    assert!(
+        !debug.contains("SECRET") && !debug.contains("AKID"),
+        "{debug}"
+    );
+}
+
+/// The async loading and `from_env_with` agree, including on errors.
+#[tokio::test]
+async fn from_env_loading_matches_from_env_with() {
+    let home = home_with_files();
+    let vars = [("HOME", home.str()), ("AWS_PROFILE", "dev".to_owned())];
+    let (builder, _) = env::load_async(&lookup_of(&vars)).await.expect("loads");
+    let asynchronous = builder.build();
+    let synchronous = load_home(&home, &[("AWS_PROFILE", "dev")]).expect("loads");
+    assert_eq!(format!("{asynchronous:?}"), format!("{synchronous:?}"));
+
+    let vars = [("HOME", home.str()), ("AWS_PROFILE", "nope".to_owned())];
+    let err = env::load_async(&lookup_of(&vars)).await.unwrap_err();
+    assert!(
+        matches!(err, ConfigError::ProfileNotFound { .. }),
+        "{err:?}"
+    );
+}
+
+// ---- The connect timeout: one setting, the HTTP client's ---------------------------------------------
+
+#[test]
+fn the_connect_timeout_is_the_http_clients() {
+    // The default client, made by `build` with the default connect timeout.
+    let config = Config::builder().region("us-east-1").build();
+    assert_eq!(config.connect_timeout(), Some(DEFAULT_CONNECT_TIMEOUT));
+    assert!(config.transport().is_ok());
+
+    // A client of one's own connects as it was built to: the configuration claims no figure of its own,
+    // and setting the timeouts afterwards does not bring one back.
+    let client = ReqwestTransport::default_client(Duration::from_millis(1234)).unwrap();
+    let own = config.to_builder().http_client(client).build();
+    assert_eq!(own.connect_timeout(), None);
+    let own = own
+        .to_builder()
+        .timeouts(Timeouts::default().with_attempt(Duration::from_secs(3)))
+        .build();
+    assert_eq!(own.connect_timeout(), None);
+    assert_eq!(own.timeouts().attempt(), Duration::from_secs(3));
+
+    // The crate-made default client with another connect timeout (as from an SdkConfig), then replaced
+    // by a transport: the last setting of the one HTTP-client setting wins, with its own connect timeout.
+    let made = Config::builder()
+        .default_transport(Duration::from_secs(2))
+        .build();
+    assert_eq!(made.connect_timeout(), Some(Duration::from_secs(2)));
+    let replaced = made
+        .to_builder()
+        .transport(crate::transport::from_fn(|_| async {
+            Err(crate::transport::HttpError::connect(std::io::Error::other(
+                "no network",
+            )))
+        }))
+        .build();
+    assert_eq!(replaced.connect_timeout(), None);
+}
+
+#[test]
+fn the_operation_timeout_can_be_cleared() {
+    let timeouts = Timeouts::default().with_operation(Duration::from_secs(9));
+    assert_eq!(timeouts.operation(), Some(Duration::from_secs(9)));
+    assert_eq!(timeouts.clear_operation(), Timeouts::default());
+    assert_eq!(Timeouts::default().operation(), None);
+}
+
+/// A connect timeout reported by a transport of the caller's own: the crate does not know that
+/// transport's limit, so the error names none rather than a figure that never applied.
+#[cfg(feature = "idp")]
+#[tokio::test]
+async fn a_connect_timeout_of_an_own_transport_names_no_limit() {
+    use crate::error::TimeoutKind;
+    use crate::transport::{HttpError, HttpErrorKind};
+    let transport = crate::transport::from_fn(|_| async {
+        Err(HttpError::new(
+            HttpErrorKind::ConnectTimeout,
+            std::io::Error::from(std::io::ErrorKind::TimedOut),
+        ))
+    });
+    let config = Config::builder()
+        .region("us-east-1")
+        .endpoint_url("http://127.0.0.1:9")
+        .retry(RetryConfig::disabled())
+        .transport(transport)
+        .build();
+    let err = crate::idp::Client::new(&config)
+        .get_user()
+        .access_token("token")
+        .send()
+        .await
+        .unwrap_err();
+    let crate::Error::Timeout(timeout) = err else {
+        panic!("expected a timeout, got {err:?}");
+    };
+    assert_eq!(timeout.kind(), TimeoutKind::Connect);
+    assert_eq!(timeout.limit(), Duration::ZERO);
+    let message = timeout.to_string();
+    assert!(message.contains("timed out connecting"), "{message}");
+    assert!(!message.contains("longer than"), "{message}");
+}
+
 // ---- Retry settings ---------------------------------------------------------------------------------
 
 const RETRY_CONFIG: &str = "\
@@ -1021,7 +1215,9 @@ mod sdk_config {
         );
         assert!(config.use_fips());
         let timeouts = config.timeouts();
-        assert_eq!(timeouts.connect(), Duration::from_secs(2));
+        // The connect timeout went to the default client the configuration made with it.
+        assert_eq!(config.connect_timeout(), Some(Duration::from_secs(2)));
+        assert!(config.transport().is_ok());
         assert_eq!(timeouts.attempt(), Duration::from_secs(7));
         assert_eq!(timeouts.operation(), Some(Duration::from_secs(20)));
         let retry = config.retry();
@@ -1041,6 +1237,7 @@ mod sdk_config {
         assert_eq!(config.region(), None);
         assert!(config.credentials_provider().is_none());
         assert_eq!(config.timeouts(), Timeouts::default());
+        assert_eq!(config.connect_timeout(), Some(DEFAULT_CONNECT_TIMEOUT));
         assert_eq!(config.retry().max_attempts(), 3);
         assert!(!config.use_fips());
 

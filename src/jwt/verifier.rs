@@ -71,6 +71,7 @@ impl TokenUse {
 /// );
 /// ```
 #[derive(Clone, Debug)]
+#[must_use = "a pool's settings do nothing until it is given to `JwtVerifierBuilder::pool`"]
 pub struct UserPool {
     region: String,
     pool_id: String,
@@ -234,6 +235,7 @@ impl UserPool {
 
 /// Settings for a [`JwtVerifier`]; see [`JwtVerifier::builder`].
 #[derive(Debug)]
+#[must_use = "a builder does nothing until `build` is called"]
 pub struct JwtVerifierBuilder {
     pools: Vec<UserPool>,
     leeway: Duration,
