@@ -248,13 +248,13 @@ pub enum ManagedLoginError {
         source: HttpError,
     },
     /// A timeout of the configuration ran out.
-    #[error("{call}: timed out ({kind:?} timeout of {after:?}) after {attempts} attempt(s)")]
+    #[error("{call}: timed out ({}) after {attempts} attempt(s)", timeout_text(*kind, *after))]
     Timeout {
         /// The call.
         call: Call,
         /// Which timeout.
         kind: TimeoutKind,
-        /// Its length.
+        /// Its length; zero for a connect timeout of an HTTP client the crate did not build.
         after: Duration,
         /// Attempts started.
         attempts: u32,
@@ -308,6 +308,15 @@ fn describe_body(content_type: &Option<String>, length: usize) -> String {
     match content_type {
         Some(t) => format!(", {t}, {length} bytes"),
         None => format!(", {length} bytes"),
+    }
+}
+
+/// `Connect timeout of 5s`, or `Connect timeout` when its length is not known.
+fn timeout_text(kind: TimeoutKind, after: Duration) -> String {
+    if after.is_zero() {
+        format!("{kind:?} timeout")
+    } else {
+        format!("{kind:?} timeout of {after:?}")
     }
 }
 

@@ -184,7 +184,12 @@ impl OAuthHttp {
                             after: timeouts.attempt(),
                             attempts,
                         }),
-                        Err(Failure::Http(e)) => Err(http_failure(call, e, attempts, timeouts)),
+                        Err(Failure::Http(e)) => Err(http_failure(
+                            call,
+                            e,
+                            attempts,
+                            self.config.connect_timeout(),
+                        )),
                     };
                 }
                 RetryDecision::RetryAfter(delay) => {
@@ -232,13 +237,14 @@ fn http_failure(
     call: Call,
     e: HttpError,
     attempts: u32,
-    timeouts: crate::timeout::Timeouts,
+    connect_timeout: Option<Duration>,
 ) -> ManagedLoginError {
     match e.kind() {
         HttpErrorKind::ConnectTimeout => ManagedLoginError::Timeout {
             call,
             kind: TimeoutKind::Connect,
-            after: timeouts.connect(),
+            // Zero when the client is the caller's own: its connect timeout is not known here.
+            after: connect_timeout.unwrap_or_default(),
             attempts,
         },
         HttpErrorKind::BodyTooLarge { status, limit } => ManagedLoginError::UnexpectedResponse {
