@@ -13,11 +13,18 @@ use crate::transport::{HttpError, HttpErrorKind};
 ///
 /// `E` is the operation's error enum (for example
 /// [`AdminGetUserError`](crate::idp::operation::AdminGetUserError)): the exceptions the model lists for that
-/// operation, plus `Unhandled` for any other error code.
+/// operation, plus `Unhandled` for any other error code. Every operation's `Error<E>` converts (`From`, so
+/// `?` does it) into `Error` of the service-wide error ([`idp::Error`](crate::idp::Error) and its
+/// siblings), which lists every exception of the service: one error type for a function that makes several
+/// calls, without boxing.
 ///
 /// `Error` only sorts failures: it displays as the failure it holds, and its
 /// [`source`](std::error::Error::source) is that failure's cause, so a reporter that walks the chain
-/// prints each message once.
+/// prints each message once. A service error is one layer (`UserNotFoundException: …`, no source); a
+/// transport error says which call failed and how, with the transport's cause as its source.
+///
+/// `code()`, `message()` and `request_id()` read the service's answer, and `is_*` predicates
+/// (`is_user_not_found_exception()`) test for one exception, on this type as on the service errors inside.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error<E> {
@@ -54,11 +61,22 @@ impl<E> Error<E> {
         }
     }
 
-    /// The service error, by value.
-    pub fn into_service_error(self) -> Option<E> {
+    /// The service error itself when the service answered with one; otherwise this error, unchanged
+    /// (nothing is lost, so `?` can pass it on).
+    ///
+    /// ```
+    /// # fn demo(err: cognito::Error<cognito::idp::operation::AdminGetUserError>) {
+    /// match err.into_service_error() {
+    ///     Ok(e) if e.is_user_not_found_exception() => println!("no such user"),
+    ///     Ok(e) => println!("the service said {e}"),
+    ///     Err(other) => println!("no answer from the service: {other}"),
+    /// }
+    /// # }
+    /// ```
+    pub fn into_service_error(self) -> Result<E, Self> {
         match self {
-            Error::Service(e) => Some(e),
-            _ => None,
+            Error::Service(e) => Ok(e),
+            other => Err(other),
         }
     }
 

@@ -36,10 +36,8 @@ use zeroize::{Zeroize, Zeroizing};
 
 use crate::auth::tokens::Tokens;
 use crate::idp::operation::{
-    AdminInitiateAuthError, AdminInitiateAuthOutput, AdminRespondToAuthChallengeError,
-    AdminRespondToAuthChallengeOutput, AssociateSoftwareTokenError, ConfirmDeviceError,
-    InitiateAuthError, InitiateAuthOutput, RespondToAuthChallengeError,
-    RespondToAuthChallengeOutput, UpdateDeviceStatusError, VerifySoftwareTokenError,
+    AdminInitiateAuthOutput, AdminRespondToAuthChallengeOutput, InitiateAuthOutput,
+    RespondToAuthChallengeOutput,
 };
 use crate::idp::types::{
     AuthFlowType, AuthenticationResultType, ChallengeNameType, VerifySoftwareTokenResponseType,
@@ -326,7 +324,7 @@ impl NewDevice {
             .device_secret_verifier_config(verifier.secret_verifier_config())
             .send()
             .await
-            .map_err(SignInError::ConfirmDevice)?;
+            .map_err(SignInError::from)?;
         if remember {
             self.client
                 .update_device_status()
@@ -335,7 +333,7 @@ impl NewDevice {
                 .device_remembered_status(crate::idp::types::DeviceRememberedStatusType::Remembered)
                 .send()
                 .await
-                .map_err(SignInError::UpdateDeviceStatus)?;
+                .map_err(SignInError::from)?;
         }
         Ok(RememberedDevice {
             device_key: self.device_key.clone(),
@@ -457,7 +455,7 @@ impl MfaSetup {
             .session(self.challenge.session.as_str().to_owned())
             .send()
             .await
-            .map_err(SignInError::AssociateSoftwareToken)?;
+            .map_err(SignInError::from)?;
         if let Some(s) = out.session {
             self.challenge.session = Zeroizing::new(s);
         }
@@ -483,10 +481,7 @@ impl MfaSetup {
         if let Some(name) = friendly_name {
             call = call.friendly_device_name(name);
         }
-        let out = call
-            .send()
-            .await
-            .map_err(SignInError::VerifySoftwareToken)?;
+        let out = call.send().await.map_err(SignInError::from)?;
         if out.status != Some(VerifySoftwareTokenResponseType::Success) {
             return Err(SignInError::CodeMismatch);
         }
@@ -671,27 +666,20 @@ impl OtherChallenge {
 }
 
 /// Why a sign-in step failed.
+///
+/// A failed call to Cognito is [`SignInError::Call`], whatever the operation: its error is the service-wide
+/// [`idp::Error`](crate::idp::Error), so one `match` covers `InitiateAuth`, `RespondToAuthChallenge` and
+/// the rest; [`code`](Self::code), [`service_error`](Self::service_error) and the like read it without
+/// one.
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum SignInError {
-    /// `InitiateAuth` failed.
-    InitiateAuth(Error<InitiateAuthError>),
-    /// `AdminInitiateAuth` failed.
-    AdminInitiateAuth(Error<AdminInitiateAuthError>),
-    /// `RespondToAuthChallenge` failed.
-    RespondToAuthChallenge(Error<RespondToAuthChallengeError>),
-    /// `AdminRespondToAuthChallenge` failed.
-    AdminRespondToAuthChallenge(Error<AdminRespondToAuthChallengeError>),
-    /// `AssociateSoftwareToken` failed.
-    AssociateSoftwareToken(Error<AssociateSoftwareTokenError>),
-    /// `VerifySoftwareToken` failed.
-    VerifySoftwareToken(Error<VerifySoftwareTokenError>),
+    /// A call to Cognito failed: the service answered with an error (`NotAuthorizedException`,
+    /// `CodeMismatchException`, …), or the request failed or timed out. Displays as that error, whose
+    /// source is this error's source (one message per layer).
+    Call(Error<crate::idp::Error>),
     /// `VerifySoftwareToken` did not accept the code.
     CodeMismatch,
-    /// `ConfirmDevice` failed.
-    ConfirmDevice(Error<ConfirmDeviceError>),
-    /// `UpdateDeviceStatus` failed.
-    UpdateDeviceStatus(Error<UpdateDeviceStatusError>),
     /// The SRP computation failed (bad values from the server).
     #[cfg(feature = "srp")]
     Srp(crate::auth::srp::SrpError),
@@ -707,20 +695,22 @@ pub enum SignInError {
     Malformed(String),
 }
 
+impl<E> From<Error<E>> for SignInError
+where
+    Error<crate::idp::Error>: From<Error<E>>,
+{
+    fn from(e: Error<E>) -> SignInError {
+        SignInError::Call(e.into())
+    }
+}
+
 impl fmt::Display for SignInError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            SignInError::InitiateAuth(e) => write!(f, "{e}"),
-            SignInError::AdminInitiateAuth(e) => write!(f, "{e}"),
-            SignInError::RespondToAuthChallenge(e) => write!(f, "{e}"),
-            SignInError::AdminRespondToAuthChallenge(e) => write!(f, "{e}"),
-            SignInError::AssociateSoftwareToken(e) => write!(f, "{e}"),
-            SignInError::VerifySoftwareToken(e) => write!(f, "{e}"),
+            SignInError::Call(e) => e.fmt(f),
             SignInError::CodeMismatch => f.write_str("the authenticator code was not accepted"),
-            SignInError::ConfirmDevice(e) => write!(f, "{e}"),
-            SignInError::UpdateDeviceStatus(e) => write!(f, "{e}"),
             #[cfg(feature = "srp")]
-            SignInError::Srp(e) => write!(f, "SRP: {e}"),
+            SignInError::Srp(_) => f.write_str("SRP computation failed"),
             SignInError::UnexpectedChallenge(name) => write!(f, "unexpected challenge {name}"),
             SignInError::TooManyChallenges(limit) => write!(
                 f,
@@ -733,16 +723,11 @@ impl fmt::Display for SignInError {
 }
 
 impl std::error::Error for SignInError {
+    /// For [`SignInError::Call`], the call's error's own source (its message is already this one's);
+    /// for [`SignInError::Srp`], the SRP error.
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            SignInError::InitiateAuth(e) => Some(e),
-            SignInError::AdminInitiateAuth(e) => Some(e),
-            SignInError::RespondToAuthChallenge(e) => Some(e),
-            SignInError::AdminRespondToAuthChallenge(e) => Some(e),
-            SignInError::AssociateSoftwareToken(e) => Some(e),
-            SignInError::VerifySoftwareToken(e) => Some(e),
-            SignInError::ConfirmDevice(e) => Some(e),
-            SignInError::UpdateDeviceStatus(e) => Some(e),
+            SignInError::Call(e) => std::error::Error::source(e),
             #[cfg(feature = "srp")]
             SignInError::Srp(e) => Some(e),
             SignInError::CodeMismatch
@@ -755,20 +740,46 @@ impl std::error::Error for SignInError {
 }
 
 impl SignInError {
+    /// The service's error, when a call failed with one.
+    pub fn service_error(&self) -> Option<&crate::idp::Error> {
+        match self {
+            SignInError::Call(e) => e.service_error(),
+            _ => None,
+        }
+    }
+
+    /// The service's error itself when a call failed with one; otherwise this error, unchanged.
+    // As large as every sign-in step's own `Result`: the service error is the payload asked for.
+    #[allow(clippy::result_large_err)]
+    pub fn into_service_error(self) -> Result<crate::idp::Error, SignInError> {
+        match self {
+            SignInError::Call(e) => e.into_service_error().map_err(SignInError::Call),
+            other => Err(other),
+        }
+    }
+
     /// The service's error code (`NotAuthorizedException`, `CodeMismatchException`, …), whatever call
     /// failed.
     pub fn code(&self) -> Option<&str> {
+        self.service_error().and_then(crate::idp::Error::code)
+    }
+
+    /// The service's error message, whatever call failed.
+    pub fn message(&self) -> Option<&str> {
+        self.service_error().and_then(crate::idp::Error::message)
+    }
+
+    /// The request id of the failed call's response, if the service answered.
+    pub fn request_id(&self) -> Option<&str> {
         match self {
-            SignInError::InitiateAuth(e) => e.code(),
-            SignInError::AdminInitiateAuth(e) => e.code(),
-            SignInError::RespondToAuthChallenge(e) => e.code(),
-            SignInError::AdminRespondToAuthChallenge(e) => e.code(),
-            SignInError::AssociateSoftwareToken(e) => e.code(),
-            SignInError::VerifySoftwareToken(e) => e.code(),
-            SignInError::ConfirmDevice(e) => e.code(),
-            SignInError::UpdateDeviceStatus(e) => e.code(),
+            SignInError::Call(e) => e.request_id(),
             _ => None,
         }
+    }
+
+    /// True when a call timed out.
+    pub fn is_timeout(&self) -> bool {
+        matches!(self, SignInError::Call(e) if e.is_timeout())
     }
 }
 
@@ -869,7 +880,7 @@ impl Flow {
                 .send()
                 .await
                 .map(AuthAnswer::from)
-                .map_err(SignInError::InitiateAuth),
+                .map_err(SignInError::from),
             Some(pool) => self
                 .client
                 .admin_initiate_auth()
@@ -881,7 +892,7 @@ impl Flow {
                 .send()
                 .await
                 .map(AuthAnswer::from)
-                .map_err(SignInError::AdminInitiateAuth),
+                .map_err(SignInError::from),
         }
     }
 
@@ -911,7 +922,7 @@ impl Flow {
                 .send()
                 .await
                 .map(AuthAnswer::from)
-                .map_err(SignInError::RespondToAuthChallenge),
+                .map_err(SignInError::from),
             Some(pool) => self
                 .client
                 .admin_respond_to_auth_challenge()
@@ -924,7 +935,7 @@ impl Flow {
                 .send()
                 .await
                 .map(AuthAnswer::from)
-                .map_err(SignInError::AdminRespondToAuthChallenge),
+                .map_err(SignInError::from),
         }
     }
 

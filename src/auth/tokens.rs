@@ -7,9 +7,7 @@ use std::time::{Duration, SystemTime};
 
 use zeroize::Zeroize;
 
-use crate::idp::operation::{
-    GetTokensFromRefreshTokenError, GlobalSignOutError, InitiateAuthError, RevokeTokenError,
-};
+use crate::idp::operation::GlobalSignOutError;
 use crate::idp::types::{AuthFlowType, AuthenticationResultType};
 use crate::Error;
 
@@ -139,7 +137,7 @@ impl Tokens {
             builder = builder.auth_parameters("DEVICE_KEY", key);
         }
         let issued = SystemTime::now();
-        let out = builder.send().await.map_err(RefreshError::InitiateAuth)?;
+        let out = builder.send().await.map_err(RefreshError::from)?;
         Tokens::refreshed(out.authentication_result, issued, refresh_token)
             .ok_or(RefreshError::NoTokens)
     }
@@ -165,10 +163,7 @@ impl Tokens {
             builder = builder.device_key(key);
         }
         let issued = SystemTime::now();
-        let out = builder
-            .send()
-            .await
-            .map_err(RefreshError::GetTokensFromRefreshToken)?;
+        let out = builder.send().await.map_err(RefreshError::from)?;
         Tokens::refreshed(out.authentication_result, issued, refresh_token)
             .ok_or(RefreshError::NoTokens)
     }
@@ -204,7 +199,7 @@ impl Tokens {
             .send()
             .await
             .map(|_| ())
-            .map_err(RevokeError::RevokeToken)
+            .map_err(RevokeError::from)
     }
 }
 
@@ -237,10 +232,9 @@ pub enum RefreshError {
     NoRefreshToken,
     /// The app client has a secret, and the access token carries no `username` to hash.
     NoUsername,
-    /// `InitiateAuth` (`REFRESH_TOKEN_AUTH`) failed.
-    InitiateAuth(Error<InitiateAuthError>),
-    /// `GetTokensFromRefreshToken` failed.
-    GetTokensFromRefreshToken(Error<GetTokensFromRefreshTokenError>),
+    /// The call (`InitiateAuth` with `REFRESH_TOKEN_AUTH`, or `GetTokensFromRefreshToken`) failed.
+    /// Displays as that error, whose source is this error's source (one message per layer).
+    Call(Error<crate::idp::Error>),
     /// The service answered without tokens.
     NoTokens,
 }
@@ -251,8 +245,56 @@ pub enum RefreshError {
 pub enum RevokeError {
     /// These tokens have no refresh token.
     NoRefreshToken,
-    /// `RevokeToken` failed.
-    RevokeToken(Error<RevokeTokenError>),
+    /// `RevokeToken` failed. Displays as that error, whose source is this error's source.
+    Call(Error<crate::idp::Error>),
+}
+
+impl<E> From<Error<E>> for RefreshError
+where
+    Error<crate::idp::Error>: From<Error<E>>,
+{
+    fn from(e: Error<E>) -> RefreshError {
+        RefreshError::Call(e.into())
+    }
+}
+
+impl<E> From<Error<E>> for RevokeError
+where
+    Error<crate::idp::Error>: From<Error<E>>,
+{
+    fn from(e: Error<E>) -> RevokeError {
+        RevokeError::Call(e.into())
+    }
+}
+
+impl RefreshError {
+    /// The service's error, when the call failed with one.
+    pub fn service_error(&self) -> Option<&crate::idp::Error> {
+        match self {
+            RefreshError::Call(e) => e.service_error(),
+            _ => None,
+        }
+    }
+
+    /// The service's error code (`NotAuthorizedException` for an expired or revoked refresh token).
+    pub fn code(&self) -> Option<&str> {
+        self.service_error().and_then(crate::idp::Error::code)
+    }
+}
+
+impl RevokeError {
+    /// The service's error, when the call failed with one.
+    pub fn service_error(&self) -> Option<&crate::idp::Error> {
+        match self {
+            RevokeError::Call(e) => e.service_error(),
+            _ => None,
+        }
+    }
+
+    /// The service's error code (`UnsupportedTokenTypeException`, …).
+    pub fn code(&self) -> Option<&str> {
+        self.service_error().and_then(crate::idp::Error::code)
+    }
 }
 
 impl fmt::Display for RefreshError {
@@ -262,8 +304,7 @@ impl fmt::Display for RefreshError {
             RefreshError::NoUsername => {
                 f.write_str("cannot compute SECRET_HASH: the access token has no username claim")
             }
-            RefreshError::InitiateAuth(e) => write!(f, "refresh failed: {e}"),
-            RefreshError::GetTokensFromRefreshToken(e) => write!(f, "refresh failed: {e}"),
+            RefreshError::Call(e) => e.fmt(f),
             RefreshError::NoTokens => f.write_str("the service answered without tokens"),
         }
     }
@@ -272,8 +313,7 @@ impl fmt::Display for RefreshError {
 impl std::error::Error for RefreshError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            RefreshError::InitiateAuth(e) => Some(e),
-            RefreshError::GetTokensFromRefreshToken(e) => Some(e),
+            RefreshError::Call(e) => std::error::Error::source(e),
             _ => None,
         }
     }
@@ -283,7 +323,7 @@ impl fmt::Display for RevokeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             RevokeError::NoRefreshToken => f.write_str("no refresh token to revoke"),
-            RevokeError::RevokeToken(e) => write!(f, "revocation failed: {e}"),
+            RevokeError::Call(e) => e.fmt(f),
         }
     }
 }
@@ -291,7 +331,7 @@ impl fmt::Display for RevokeError {
 impl std::error::Error for RevokeError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            RevokeError::RevokeToken(e) => Some(e),
+            RevokeError::Call(e) => std::error::Error::source(e),
             _ => None,
         }
     }
