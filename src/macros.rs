@@ -284,7 +284,7 @@ macro_rules! json_operation {
 
             $(
                 #[inline]
-                fn apply_app_client(&mut self, app: &crate::auth::AppClient) {
+                fn apply_app_client(&mut self, app: &crate::auth::AppClientSecret) {
                     if app.is_for(self.client_id.as_deref()) {
                         app.fill_member(&mut self.$hash, self.username.as_deref());
                     }
@@ -293,7 +293,7 @@ macro_rules! json_operation {
 
             $(
                 #[inline]
-                fn apply_app_client(&mut self, app: &crate::auth::AppClient) {
+                fn apply_app_client(&mut self, app: &crate::auth::AppClientSecret) {
                     if app.is_for(self.client_id.as_deref()) {
                         app.fill_map(&mut self.$map);
                     }
@@ -302,7 +302,7 @@ macro_rules! json_operation {
 
             $(
                 #[inline]
-                fn apply_app_client(&mut self, app: &crate::auth::AppClient) {
+                fn apply_app_client(&mut self, app: &crate::auth::AppClientSecret) {
                     if app.is_for(self.client_id.as_deref()) {
                         app.fill_secret(&mut self.$secret);
                     }

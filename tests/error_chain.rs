@@ -170,8 +170,9 @@ async fn a_timeout_is_one_layer() {
 async fn a_sign_in_error_is_the_call_s_error() {
     let idp = answering_error("NotAuthorizedException", "Incorrect username or password.");
     let err = idp
-        .sign_in("app-client")
-        .password("alice", "not the password")
+        .app_client("app-client")
+        .sign_in("alice")
+        .password("not the password")
         .await
         .expect_err("wrong password");
     assert_eq!(err.code(), Some("NotAuthorizedException"));
@@ -188,8 +189,9 @@ async fn a_sign_in_error_is_the_call_s_error() {
 
     let idp = failing(|| HttpError::connect(std::io::Error::other("connection refused")));
     let err = idp
-        .sign_in("app-client")
-        .password("alice", "pw")
+        .app_client("app-client")
+        .sign_in("alice")
+        .password("pw")
         .await
         .expect_err("no connection");
     assert!(err.code().is_none());
@@ -197,6 +199,30 @@ async fn a_sign_in_error_is_the_call_s_error() {
         &err,
         &["InitiateAuth", "could not connect", "connection refused"],
     );
+}
+
+#[tokio::test]
+async fn a_refresh_error_is_the_call_s_error() {
+    let idp = answering_error("NotAuthorizedException", "Refresh Token has expired");
+    let app = idp.app_client("app-client");
+    let tokens = cognito::auth::Tokens::from_result(
+        &cognito::idp::types::AuthenticationResultType {
+            access_token: Some("a.b.c".into()),
+            refresh_token: Some("refresh".into()),
+            ..Default::default()
+        },
+        std::time::SystemTime::now(),
+    )
+    .expect("tokens");
+    let err = tokens.refresh(&app).await.expect_err("expired");
+    assert_eq!(err.code(), Some("NotAuthorizedException"));
+    assert_each_once(
+        &err,
+        &["NotAuthorizedException", "Refresh Token has expired"],
+    );
+    let err = tokens.revoke(&app).await.expect_err("expired");
+    assert_eq!(err.code(), Some("NotAuthorizedException"));
+    assert_eq!(layers(&err).len(), 1, "{:?}", layers(&err));
 }
 
 /// A function that makes several calls returns one error type, with `?` and no boxing.

@@ -24,7 +24,9 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use base64::Engine as _;
 #[cfg(feature = "srp")]
 use cognito::auth::srp::{cognito_timestamp, SrpClient};
-use cognito::auth::{secret_hash, RefreshError, SignInError, SignInStep, SignedIn, Tokens};
+use cognito::auth::{
+    secret_hash, AppClient, RefreshError, SignInError, SignInStep, SignedIn, Tokens, UserPoolId,
+};
 use cognito::idp::operation::GetUserError;
 use cognito::idp::types::{
     ExplicitAuthFlowsType, MessageActionType, PasswordPolicyType, SoftwareTokenMfaConfigType,
@@ -232,8 +234,9 @@ async fn password_sign_in_refresh_and_global_sign_out() {
     let before = SystemTime::now();
     let signed = expect_signed_in(
         public
-            .sign_in(&pool.client_id)
-            .password("alice", PASSWORD)
+            .app_client(&pool.client_id)
+            .sign_in("alice")
+            .password(PASSWORD)
             .await
             .expect("USER_PASSWORD_AUTH"),
     );
@@ -251,8 +254,9 @@ async fn password_sign_in_refresh_and_global_sign_out() {
 
     // Wrong password, unknown user: typed errors of InitiateAuth.
     let err = public
-        .sign_in(&pool.client_id)
-        .password("alice", "Wr0ng-Password")
+        .app_client(&pool.client_id)
+        .sign_in("alice")
+        .password("Wr0ng-Password")
         .await
         .expect_err("wrong password");
     assert!(matches!(err, SignInError::Call(_)), "{err:?}");
@@ -262,8 +266,9 @@ async fn password_sign_in_refresh_and_global_sign_out() {
         "NotAuthorizedException: Incorrect username or password."
     );
     let err = public
-        .sign_in(&pool.client_id)
-        .password("nobody", PASSWORD)
+        .app_client(&pool.client_id)
+        .sign_in("nobody")
+        .password(PASSWORD)
         .await
         .expect_err("unknown user");
     assert_eq!(err.code(), Some("UserNotFoundException"));
@@ -272,7 +277,7 @@ async fn password_sign_in_refresh_and_global_sign_out() {
     let before = SystemTime::now();
     let refreshed = signed
         .tokens
-        .refresh(&public, &pool.client_id, None)
+        .refresh(&public.app_client(&pool.client_id))
         .await
         .expect("REFRESH_TOKEN_AUTH");
     assert_ne!(refreshed.access_token(), signed.tokens.access_token());
@@ -287,11 +292,11 @@ async fn password_sign_in_refresh_and_global_sign_out() {
 
     // GlobalSignOut: moto forgets every access token of the user and revokes the refresh tokens.
     refreshed
-        .global_sign_out(&public)
+        .global_sign_out(&public.app_client(&pool.client_id))
         .await
         .expect("GlobalSignOut");
     let err = refreshed
-        .refresh(&public, &pool.client_id, None)
+        .refresh(&public.app_client(&pool.client_id))
         .await
         .expect_err("refresh after global sign-out");
     match &err {
@@ -309,7 +314,7 @@ async fn password_sign_in_refresh_and_global_sign_out() {
         assert_eq!(err.message(), Some("Invalid token"));
     }
     let err = refreshed
-        .global_sign_out(&public)
+        .global_sign_out(&public.app_client(&pool.client_id))
         .await
         .expect_err("a second sign-out with a forgotten token");
     assert_eq!(err.code(), Some("NotAuthorizedException"));
@@ -317,8 +322,9 @@ async fn password_sign_in_refresh_and_global_sign_out() {
     // Signing in again works.
     let again = expect_signed_in(
         public
-            .sign_in(&pool.client_id)
-            .password("alice", PASSWORD)
+            .app_client(&pool.client_id)
+            .sign_in("alice")
+            .password(PASSWORD)
             .await
             .expect("sign-in after sign-out"),
     );
@@ -347,15 +353,17 @@ async fn admin_sign_in_and_new_password_required() {
     let before = SystemTime::now();
     let signed = expect_signed_in(
         admin
-            .admin_sign_in(&pool.id, &pool.client_id)
-            .password("alice", PASSWORD)
+            .app_client(&pool.client_id)
+            .admin_sign_in(&UserPoolId::new(&pool.id), "alice")
+            .password(PASSWORD)
             .await
             .expect("ADMIN_USER_PASSWORD_AUTH"),
     );
     assert_moto_tokens(&signed.tokens, &pool, "alice", before);
     let err = admin
-        .admin_sign_in(&pool.id, &pool.client_id)
-        .password("alice", "Wr0ng-Password")
+        .app_client(&pool.client_id)
+        .admin_sign_in(&UserPoolId::new(&pool.id), "alice")
+        .password("Wr0ng-Password")
         .await
         .expect_err("wrong password");
     assert!(matches!(err, SignInError::Call(_)), "{err:?}");
@@ -365,8 +373,9 @@ async fn admin_sign_in_and_new_password_required() {
     admin_create_user(&admin, &pool, "bob").await;
     let new_password_step = || async {
         let step = admin
-            .admin_sign_in(&pool.id, &pool.client_id)
-            .password("bob", TEMPORARY_PASSWORD)
+            .app_client(&pool.client_id)
+            .admin_sign_in(&UserPoolId::new(&pool.id), "bob")
+            .password(TEMPORARY_PASSWORD)
             .await
             .expect("temporary password");
         match step {
@@ -410,8 +419,9 @@ async fn admin_sign_in_and_new_password_required() {
     // The same through the public flow, for another admin-created user.
     admin_create_user(&admin, &pool, "carol").await;
     let step = public
-        .sign_in(&pool.client_id)
-        .password("carol", TEMPORARY_PASSWORD)
+        .app_client(&pool.client_id)
+        .sign_in("carol")
+        .password(TEMPORARY_PASSWORD)
         .await
         .expect("temporary password");
     let SignInStep::NewPasswordRequired(challenge) = step else {
@@ -430,8 +440,9 @@ async fn admin_sign_in_and_new_password_required() {
     );
     assert_moto_tokens(&signed.tokens, &pool, "carol", before);
     let err = public
-        .sign_in(&pool.client_id)
-        .password("carol", TEMPORARY_PASSWORD)
+        .app_client(&pool.client_id)
+        .sign_in("carol")
+        .password(TEMPORARY_PASSWORD)
         .await
         .expect_err("the temporary password after the change");
     assert_eq!(err.code(), Some("NotAuthorizedException"));
@@ -463,11 +474,11 @@ async fn app_client_with_a_secret() {
     assert_eq!(described.client_secret.as_deref(), Some(secret.as_str()));
     sign_up(&admin, &public, &pool, "erin").await;
 
-    let idp = public.with_app_client_secret(&pool.client_id, &secret);
+    let idp = public.app_client(&pool.client_id).with_secret(&secret);
     let before = SystemTime::now();
     let signed = expect_signed_in(
-        idp.sign_in(&pool.client_id)
-            .password("erin", PASSWORD)
+        idp.sign_in("erin")
+            .password(PASSWORD)
             .await
             .expect("USER_PASSWORD_AUTH with a secret"),
     );
@@ -477,7 +488,7 @@ async fn app_client_with_a_secret() {
     // the access token's username claim is accepted, another secret's is not.
     let refreshed = signed
         .tokens
-        .refresh(&idp, &pool.client_id, None)
+        .refresh(&idp)
         .await
         .expect("refresh with SECRET_HASH");
     assert_eq!(
@@ -486,10 +497,12 @@ async fn app_client_with_a_secret() {
             .expect("GetUser"),
         "erin"
     );
-    let wrong = public.with_app_client_secret(&pool.client_id, "not-the-secret");
+    let wrong = public
+        .app_client(&pool.client_id)
+        .with_secret("not-the-secret");
     let err = signed
         .tokens
-        .refresh(&wrong, &pool.client_id, None)
+        .refresh(&wrong)
         .await
         .expect_err("wrong secret");
     match &err {
@@ -503,7 +516,7 @@ async fn app_client_with_a_secret() {
     }
     let err = signed
         .tokens
-        .refresh(&public, &pool.client_id, None)
+        .refresh(&public.app_client(&pool.client_id))
         .await
         .expect_err("no secret at all");
     assert!(
@@ -517,14 +530,14 @@ async fn app_client_with_a_secret() {
 }
 
 #[cfg(feature = "srp")]
-async fn srp_initiation_checks_the_secret_hash(idp: &Client, wrong: &Client, pool: &Pool) {
+async fn srp_initiation_checks_the_secret_hash(idp: &AppClient, wrong: &AppClient, pool: &Pool) {
     // USER_SRP_AUTH: moto checks SECRET_HASH of USERNAME on InitiateAuth. With the right secret the flow
     // passes InitiateAuth and answers PASSWORD_VERIFIER; moto then looks the user up by the
     // USER_ID_FOR_SRP (its sub), which only works in pools that sign in by e-mail (see the SRP test), so
     // in this username pool it ends at RespondToAuthChallenge. With a wrong secret InitiateAuth is refused.
     let err = idp
-        .sign_in(&pool.client_id)
-        .password_srp(&pool.id, "erin", PASSWORD)
+        .sign_in("erin")
+        .password_srp(&UserPoolId::new(&pool.id), PASSWORD)
         .await
         .expect_err("moto resolves USER_ID_FOR_SRP only in e-mail pools");
     assert!(
@@ -533,8 +546,8 @@ async fn srp_initiation_checks_the_secret_hash(idp: &Client, wrong: &Client, poo
     );
     assert_eq!(err.code(), Some("UserNotFoundException"));
     let err = wrong
-        .sign_in(&pool.client_id)
-        .password_srp(&pool.id, "erin", PASSWORD)
+        .sign_in("erin")
+        .password_srp(&UserPoolId::new(&pool.id), PASSWORD)
         .await
         .expect_err("wrong secret");
     assert!(matches!(err, SignInError::Call(_)), "{err:?}");
@@ -577,8 +590,9 @@ async fn srp_sign_in() {
     // PASSWORD_VERIFIER with a SECRET_BLOCK that is a UUID (decoded leniently, as pycognito and the JS
     // SDK do), and accepts the claim: moto runs the flow without checking the SRP math.
     let signed_in = public
-        .sign_in(&pool.client_id)
-        .password_srp(&pool.id, "dana@example.com", PASSWORD)
+        .app_client(&pool.client_id)
+        .sign_in("dana@example.com")
+        .password_srp(&UserPoolId::new(&pool.id), PASSWORD)
         .await
         .expect("typed SRP flow")
         .into_signed_in()
@@ -644,7 +658,7 @@ async fn srp_sign_in() {
     );
     // Refresh of such tokens works too.
     let refreshed = tokens
-        .refresh(&public, &pool.client_id, None)
+        .refresh(&public.app_client(&pool.client_id))
         .await
         .expect("refresh");
     assert_eq!(refreshed.username().as_deref(), Some(sub.as_str()));
@@ -837,7 +851,8 @@ async fn totp_mfa_setup_then_sign_in_with_codes() {
     enable_totp_mfa(&admin, &pool).await;
     // The secret client: moto checks SECRET_HASH on the SOFTWARE_TOKEN_MFA answer.
     let idp = public_client(&moto)
-        .with_app_client_secret(&pool.client_id, pool.secret.as_deref().unwrap());
+        .app_client(&pool.client_id)
+        .with_secret(pool.secret.as_deref().unwrap());
 
     // moto asks for MFA set-up only after NEW_PASSWORD_REQUIRED or SRP, so: an admin-created user.
     let mfa_setup = |username: &'static str| {
@@ -845,8 +860,8 @@ async fn totp_mfa_setup_then_sign_in_with_codes() {
         async move {
             admin_create_user(admin, pool, username).await;
             let step = idp
-                .sign_in(&pool.client_id)
-                .password(username, TEMPORARY_PASSWORD)
+                .sign_in(username)
+                .password(TEMPORARY_PASSWORD)
                 .await
                 .expect("temporary password");
             let SignInStep::NewPasswordRequired(n) = step else {
@@ -871,7 +886,8 @@ async fn totp_mfa_setup_then_sign_in_with_codes() {
         .expect("AssociateSoftwareToken");
     let wrong = wrong_code(&fresh_totp(secret.expose()).await);
     let err = setup
-        .verify_software_token(&wrong, Some("phone"))
+        .device_name("phone")
+        .verify_software_token(&wrong)
         .await
         .expect_err("wrong code");
     assert!(matches!(err, SignInError::Call(_)), "{err:?}");
@@ -899,7 +915,8 @@ async fn totp_mfa_setup_then_sign_in_with_codes() {
     let before = SystemTime::now();
     let signed = expect_signed_in(
         setup
-            .verify_software_token(&code, Some("phone"))
+            .device_name("phone")
+            .verify_software_token(&code)
             .await
             .expect("VerifySoftwareToken + MFA_SETUP"),
     );
@@ -908,8 +925,8 @@ async fn totp_mfa_setup_then_sign_in_with_codes() {
     // The next sign-in asks SOFTWARE_TOKEN_MFA; a wrong code is refused, the right one accepted.
     let totp_step = || async {
         match idp
-            .sign_in(&pool.client_id)
-            .password("erin", PASSWORD)
+            .sign_in("erin")
+            .password(PASSWORD)
             .await
             .expect("password")
         {
@@ -946,8 +963,9 @@ async fn totp_mfa_setup_then_sign_in_with_codes() {
     // Without the secret the same answer is refused: moto checked SECRET_HASH above.
     let plain = public_client(&moto);
     let SignInStep::SoftwareTokenMfa(challenge) = plain
-        .sign_in(&pool.client_id)
-        .password("erin", PASSWORD)
+        .app_client(&pool.client_id)
+        .sign_in("erin")
+        .password(PASSWORD)
         .await
         .expect("password")
     else {
