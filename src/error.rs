@@ -253,6 +253,11 @@ impl Unhandled {
     pub fn meta(&self) -> &ErrorMetadata {
         &self.meta
     }
+
+    /// Code, message, HTTP status and request id, by value.
+    pub fn into_meta(self) -> ErrorMetadata {
+        self.meta
+    }
 }
 
 /// Input rejected before sending.
@@ -637,6 +642,18 @@ pub(crate) fn decode_message(body: &[u8]) -> Option<String> {
     serde_json::from_slice::<MessageBody>(body)
         .map(|b| b.message)
         .unwrap_or_default()
+}
+
+/// The service-wide error for an operation's `Unhandled` error: the service's exception of that code when
+/// it has one (decoded from the message, the only member the metadata keeps), else `Unhandled` again.
+/// One non-generic function per service error, shared by every operation's conversion.
+pub(crate) fn reclassify<S: ServiceError>(e: Unhandled) -> S {
+    let meta = e.into_meta();
+    let body = match meta.message() {
+        Some(m) => serde_json::to_vec(&serde_json::json!({ "message": m })).unwrap_or_default(),
+        None => Vec::new(),
+    };
+    S::from_response(meta, &body)
 }
 
 /// Exception structures implement this so the send path can build them from a response.

@@ -225,7 +225,8 @@ macro_rules! service_error {
 
 /// Implements an operation's error enum: what [`service_error!`] implements, plus the conversions into the
 /// service-wide `Error` (`super::Error`, which has a variant of the same name for every exception), so
-/// that `?` carries any operation's error into `crate::Error<super::Error>`.
+/// that `?` carries any operation's error into `crate::Error<super::Error>`. An `Unhandled` error whose code
+/// is an exception of the service converts into that exception's variant.
 #[allow(unused_macros)] // which macros a build uses depends on its service features
 macro_rules! operation_error {
     ($name:ident { $($variant:ident($($code:literal)|+) => $is:ident,)* }) => {
@@ -236,7 +237,10 @@ macro_rules! operation_error {
             fn from(e: $name) -> super::Error {
                 match e {
                     $($name::$variant(e) => super::Error::$variant(e),)*
-                    $name::Unhandled(e) => super::Error::Unhandled(e),
+                    // A code this operation's model does not list may be an exception of the service:
+                    // then it becomes that variant (its members other than the message are unset, the
+                    // body being gone).
+                    $name::Unhandled(e) => crate::error::reclassify(e),
                 }
             }
         }

@@ -181,6 +181,7 @@ async fn a_sign_in_error_is_the_call_s_error() {
     assert!(err
         .service_error()
         .is_some_and(|e| e.is_not_authorized_exception()));
+    assert!(err.is_not_authorized_exception() && !err.is_user_not_found_exception());
     assert_each_once(
         &err,
         &["NotAuthorizedException", "Incorrect username or password."],
@@ -216,12 +217,14 @@ async fn a_refresh_error_is_the_call_s_error() {
     .expect("tokens");
     let err = tokens.refresh(&app).await.expect_err("expired");
     assert_eq!(err.code(), Some("NotAuthorizedException"));
+    assert!(err.is_not_authorized_exception());
     assert_each_once(
         &err,
         &["NotAuthorizedException", "Refresh Token has expired"],
     );
     let err = tokens.revoke(&app).await.expect_err("expired");
     assert_eq!(err.code(), Some("NotAuthorizedException"));
+    assert!(err.is_not_authorized_exception());
     assert_eq!(layers(&err).len(), 1, "{:?}", layers(&err));
 }
 
@@ -253,6 +256,54 @@ async fn question_mark_carries_any_operation_error_into_the_service_error() {
     match err.into_service_error() {
         Ok(cognito::idp::Error::UsernameExistsException(e)) => {
             assert_eq!(e.message.as_deref(), Some("User account already exists"))
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_code_the_operation_does_not_list_is_still_the_service_s_exception() {
+    // RevokeToken's model does not list NotAuthorizedException: the operation's error has it as
+    // Unhandled, the service-wide error as its own variant.
+    let idp = answering_error("NotAuthorizedException", "Token is not valid");
+    let err = idp
+        .revoke_token()
+        .client_id("app-client")
+        .token("refresh")
+        .send()
+        .await
+        .expect_err("refused");
+    assert!(
+        matches!(
+            err.service_error(),
+            Some(cognito::idp::operation::RevokeTokenError::Unhandled(_))
+        ),
+        "{err:?}"
+    );
+    let wide: Error<cognito::idp::Error> = err.into();
+    assert!(wide.is_not_authorized_exception(), "{wide:?}");
+    match wide.into_service_error() {
+        Ok(cognito::idp::Error::NotAuthorizedException(e)) => {
+            assert_eq!(e.message.as_deref(), Some("Token is not valid"));
+            assert_eq!(e.meta().request_id(), Some("req-chain-1"));
+        }
+        other => panic!("{other:?}"),
+    }
+    // An unknown code stays Unhandled, with what the service said.
+    let idp = answering_error("BrandNewException", "new");
+    let err: Error<cognito::idp::Error> = idp
+        .revoke_token()
+        .client_id("app-client")
+        .token("refresh")
+        .send()
+        .await
+        .expect_err("refused")
+        .into();
+    match err.into_service_error() {
+        Ok(cognito::idp::Error::Unhandled(u)) => {
+            assert_eq!(u.meta().code(), Some("BrandNewException"));
+            assert_eq!(u.meta().message(), Some("new"));
+            assert_eq!(u.meta().status(), Some(400));
         }
         other => panic!("{other:?}"),
     }

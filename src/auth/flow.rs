@@ -765,6 +765,8 @@ impl std::error::Error for SignInError {
     }
 }
 
+crate::idp::errors::exception_predicates!(SignInError);
+
 impl SignInError {
     /// The service's error, when a call failed with one.
     pub fn service_error(&self) -> Option<&crate::idp::Error> {

@@ -320,6 +320,9 @@ where
     }
 }
 
+crate::idp::errors::exception_predicates!(RefreshError);
+crate::idp::errors::exception_predicates!(RevokeError);
+
 impl RefreshError {
     /// The service's error, when the call failed with one.
     pub fn service_error(&self) -> Option<&crate::idp::Error> {

@@ -99,6 +99,26 @@ fn emit_service_error(w: &mut Writer, ctx: &Context) -> Result<(), Error> {
     }
     w.close("");
     w.close("");
+    w.blank();
+    // The same predicates for types that wrap a call's error (the auth helpers' errors), through their
+    // `service_error() -> Option<&Error>`.
+    w.line("/// Implements an `is_*` predicate per exception on a type with `service_error() -> Option<&Error>`.");
+    w.line("#[allow(unused_macros)] // used by the auth helpers of some services only");
+    w.open("macro_rules! exception_predicates");
+    w.open("($ty:ty) =>");
+    w.open("impl $ty");
+    for (_, ty, _, is) in &variants {
+        w.line(&format!("#[doc = \"Whether a call failed with `{ty}`.\"]"));
+        w.line("#[inline]");
+        w.line(&format!(
+            "pub fn {is}(&self) -> bool {{ self.service_error().is_some_and(|e| e.{is}()) }}"
+        ));
+    }
+    w.close("");
+    w.close(";");
+    w.close("");
+    w.line("#[allow(unused_imports)] // used by the auth helpers of some services only");
+    w.line("pub(crate) use exception_predicates;");
     Ok(())
 }
 
