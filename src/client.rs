@@ -394,7 +394,8 @@ impl Handle {
         provider.provide_credentials().await.map_err(|e| {
             Error::Credentials(CredentialsError {
                 operation,
-                message: format!("the credentials provider failed: {}", chain(&e)),
+                // The provider's error, with its causes, is the source: one message per layer.
+                message: "the credentials provider failed".to_owned(),
                 source: Some(Box::new(e)),
             })
         })

@@ -254,6 +254,24 @@ macro_rules! operation_error {
     };
 }
 
+/// Implements an `is_*` predicate per exception on a type that wraps a call's error and has
+/// `service_error() -> Option<&Error>` (the auth helpers' errors). The generated service module's
+/// `errors::exception_predicates!` calls it with the service's list.
+#[allow(unused_macros)] // which macros a build uses depends on its service features
+macro_rules! service_predicates {
+    ($ty:ty { $($variant:ident => $is:ident,)* }) => {
+        impl $ty {
+            $(
+                #[doc = concat!("Whether a call failed with `", stringify!($variant), "`.")]
+                #[inline]
+                pub fn $is(&self) -> bool {
+                    self.service_error().is_some_and(|e| e.$is())
+                }
+            )*
+        }
+    };
+}
+
 /// Implements [`Operation`](crate::operation::Operation) for an AWS JSON 1.1 operation's input.
 #[allow(unused_macros)] // which macros a build uses depends on its service features
 macro_rules! json_operation {
@@ -567,7 +585,7 @@ impl<'de> serde::Deserialize<'de> for JsonKey<'de> {
 
 pub(crate) use {
     exception, json_operation, json_struct, open_enum, operation_error, paginated, rest_operation,
-    service_error,
+    service_error, service_predicates,
 };
 
 #[cfg(test)]
