@@ -215,14 +215,13 @@ async fn run_local() -> Result<(), BoxError> {
 /// The flow itself: sign in, exchange the ID token, sign a call with the credentials.
 async fn exchange_and_call(config: &Config, setup: &Setup) -> Result<(), BoxError> {
     // The user's side needs no AWS credentials: InitiateAuth, GetId and GetCredentialsForIdentity are
-    // public operations, sent unsigned.
-    let public = config.to_builder().no_credentials().build();
-    let region = public
+    // public operations, always sent unsigned (the configuration's credentials, if any, are not used).
+    let region = config
         .region()
         .ok_or("no region: set AWS_REGION")?
         .to_owned();
 
-    let auth = cognito::idp::Client::new(&public)
+    let auth = cognito::idp::Client::new(config)
         .initiate_auth()
         .client_id(&setup.client_id)
         .auth_flow(AuthFlowType::UserPasswordAuth)
@@ -242,7 +241,7 @@ async fn exchange_and_call(config: &Config, setup: &Setup) -> Result<(), BoxErro
         .ok_or("InitiateAuth returned no ID token")?;
     println!("signed in as {} (ID token received)", setup.username);
 
-    let provider = IdentityPoolCredentialsProvider::builder(&public, &setup.identity_pool_id)
+    let provider = IdentityPoolCredentialsProvider::builder(config, &setup.identity_pool_id)
         .with_user_pool_login(&region, &setup.user_pool_id, id_token)
         .build();
     let credentials = provider.credentials().await?;
@@ -261,7 +260,7 @@ async fn exchange_and_call(config: &Config, setup: &Setup) -> Result<(), BoxErro
     );
 
     // The provider signs any client's requests, and refreshes the credentials before they expire.
-    let signed = public.to_builder().credentials_provider(provider).build();
+    let signed = config.to_builder().credentials_provider(provider).build();
     let pools = cognito::idp::Client::new(&signed)
         .list_user_pools()
         .max_results(10)

@@ -5,9 +5,9 @@
 //! with the access token (`GetUser`), lists the pool's users through the paginator, and deletes the pool
 //! again, also when a step fails.
 //!
-//! `SignUp`, `InitiateAuth` and `GetUser` are public-client calls: they go through a client built with no
-//! AWS credentials at all, as a browser or mobile app would make them. The administrative calls are
-//! signed with the credentials from the environment.
+//! `SignUp`, `InitiateAuth` and `GetUser` are public-client calls: the client sends them unsigned, as a
+//! browser or mobile app would make them, so they need no AWS credentials. The administrative calls, on
+//! the same client, are signed with the credentials from the environment.
 //!
 //! Configuration comes from [`cognito::Config::from_env`]: `AWS_REGION`, `AWS_ENDPOINT_URL`,
 //! `AWS_ACCESS_KEY_ID` / `AWS_SECRET_ACCESS_KEY`, `AWS_PROFILE` and the shared AWS files.
@@ -60,10 +60,9 @@ async fn main() -> Result<(), BoxError> {
         }
     }
 
-    // Administrative calls are signed with the environment's credentials; public-client calls go
-    // through a client that has none.
+    // Administrative calls are signed with the environment's credentials; public-client calls are sent
+    // unsigned by the same client.
     let admin = Client::new(&config);
-    let public = Client::new(&config.to_builder().no_credentials().build());
 
     let pool_name = format!("cognito-quickstart-{}", unix_secs());
     let pool_id = admin
@@ -88,7 +87,7 @@ async fn main() -> Result<(), BoxError> {
     println!("created pool {pool_id} ({pool_name})");
 
     // From here on the pool exists: delete it whatever happens next.
-    let outcome = walk_through(&admin, &public, &pool_id).await;
+    let outcome = walk_through(&admin, &pool_id).await;
     if let Err(e) = &outcome {
         eprintln!("error: {e} (deleting the pool)");
     }
@@ -104,9 +103,9 @@ async fn main() -> Result<(), BoxError> {
 }
 
 /// Everything between creating the pool and deleting it.
-async fn walk_through(admin: &Client, public: &Client, pool_id: &str) -> Result<(), BoxError> {
+async fn walk_through(idp: &Client, pool_id: &str) -> Result<(), BoxError> {
     let client_name = "quickstart-app";
-    let client_id = admin
+    let client_id = idp
         .create_user_pool_client()
         .user_pool_id(pool_id)
         .client_name(client_name)
@@ -123,7 +122,7 @@ async fn walk_through(admin: &Client, public: &Client, pool_id: &str) -> Result<
 
     let username = "alice";
     let password = generate_password();
-    let signed_up = public
+    let signed_up = idp
         .sign_up()
         .client_id(&client_id)
         .username(username)
@@ -136,15 +135,14 @@ async fn walk_through(admin: &Client, public: &Client, pool_id: &str) -> Result<
         signed_up.user_confirmed.unwrap_or(false)
     );
 
-    admin
-        .admin_confirm_sign_up()
+    idp.admin_confirm_sign_up()
         .user_pool_id(pool_id)
         .username(username)
         .send()
         .await?;
     println!("confirmed {username}");
 
-    let auth = public
+    let auth = idp
         .initiate_auth()
         .client_id(&client_id)
         .auth_flow(AuthFlowType::UserPasswordAuth)
@@ -167,7 +165,7 @@ async fn walk_through(admin: &Client, public: &Client, pool_id: &str) -> Result<
         tokens.expires_in.unwrap_or_default()
     );
 
-    let me = public.get_user().access_token(&access_token).send().await?;
+    let me = idp.get_user().access_token(&access_token).send().await?;
     let attributes = me.user_attributes.unwrap_or_default();
     let value = |name: &str| {
         attributes
@@ -185,8 +183,7 @@ async fn walk_through(admin: &Client, public: &Client, pool_id: &str) -> Result<
 
     // Two more users, created by the administrator (no invitation is sent).
     for other in ["bob", "carol"] {
-        admin
-            .admin_create_user()
+        idp.admin_create_user()
             .user_pool_id(pool_id)
             .username(other)
             .user_attributes(attribute("email", &format!("{other}@example.com")))
@@ -197,7 +194,7 @@ async fn walk_through(admin: &Client, public: &Client, pool_id: &str) -> Result<
     }
 
     // Every user, whatever the number of pages.
-    let users = admin
+    let users = idp
         .list_users()
         .user_pool_id(pool_id)
         .into_paginator()

@@ -18,7 +18,7 @@
 //! | `COGNITO_TOTP_URI_FILE` | at `MFA_SETUP`, where to write the `otpauth://` URI (it holds the TOTP secret, so it is never printed) |
 //!
 //! The region and endpoint come from the usual AWS variables (`AWS_REGION`, `AWS_ENDPOINT_URL`); the
-//! sign-in calls are public-client calls made without AWS credentials.
+//! sign-in calls are public-client calls, always sent unsigned, so no AWS credentials are needed.
 //!
 //! Against a local emulator the example can also set everything up itself: with `AWS_ENDPOINT_URL`
 //! pointing at it and `COGNITO_PROVISION=1` it creates a user pool, an app client with a secret and a
@@ -38,7 +38,7 @@ use std::hash::{BuildHasher, Hasher};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use cognito::auth::flow::SelectChallenge;
-use cognito::auth::{SignIn, SignInStep, SignedIn};
+use cognito::auth::{AppClient, SignIn, SignInStep, SignedIn, UserPoolId};
 use cognito::idp::types::{
     ChallengeNameType, ExplicitAuthFlowsType, MessageActionType, PasswordPolicyType,
     UserPoolPolicyType,
@@ -117,8 +117,9 @@ async fn main() -> Result<(), BoxError> {
         return Ok(());
     }
     let config = cognito::Config::from_env().await?;
-    // Sign-in calls are public-client calls: no AWS credentials.
-    let public = Client::new(&config.to_builder().no_credentials().build());
+    // One client for everything: sign-in calls are public-client calls, sent unsigned whatever the
+    // configuration's credentials; the provisioning calls are signed.
+    let idp = Client::new(&config);
 
     let Some(inputs) = inputs else {
         if config.endpoint_url().is_none() {
@@ -128,10 +129,9 @@ async fn main() -> Result<(), BoxError> {
             );
             std::process::exit(2);
         }
-        let admin = Client::new(&config);
-        return provisioned_demo(&admin, &public).await;
+        return provisioned_demo(&idp).await;
     };
-    match run(&public, &inputs).await {
+    match run(&app_client(&idp, &inputs), &inputs).await {
         Ok(signed_in) => {
             describe_tokens(&signed_in);
             Ok(())
@@ -143,22 +143,27 @@ async fn main() -> Result<(), BoxError> {
     }
 }
 
-/// Signs in and answers every challenge it has an input for.
-async fn run(public: &Client, inputs: &Inputs) -> Result<SignedIn, BoxError> {
-    let idp = match &inputs.client_secret {
+/// The app client of `inputs`, with its secret if it has one.
+fn app_client(idp: &Client, inputs: &Inputs) -> AppClient {
+    let app = idp.app_client(&inputs.client_id);
+    match &inputs.client_secret {
         Some(secret) => {
             println!("app client with a secret: SECRET_HASH is added to every call");
-            public.with_app_client_secret(&inputs.client_id, secret)
+            app.with_secret(secret)
         }
-        None => public.clone(),
-    };
-    let sign_in = idp.sign_in(&inputs.client_id);
+        None => app,
+    }
+}
+
+/// Signs in and answers every challenge it has an input for.
+async fn run(app: &AppClient, inputs: &Inputs) -> Result<SignedIn, BoxError> {
+    let sign_in = app.sign_in(&inputs.username);
     let mut step = if inputs.use_srp {
         println!("-> InitiateAuth USER_SRP_AUTH (the password never leaves this process)");
         srp_sign_in(sign_in, inputs).await?
     } else {
         println!("-> InitiateAuth USER_PASSWORD_AUTH");
-        sign_in.password(&inputs.username, &inputs.password).await?
+        sign_in.password(&inputs.password).await?
     };
     let mut code_used = false;
     loop {
@@ -257,7 +262,8 @@ async fn run(public: &Client, inputs: &Inputs) -> Result<SignedIn, BoxError> {
                 let code = take_code(inputs, &mut code_used)?;
                 println!("-> VerifySoftwareToken, then RespondToAuthChallenge MFA_SETUP");
                 setup
-                    .verify_software_token(code, Some("cognito-example"))
+                    .device_name("cognito-example")
+                    .verify_software_token(code)
                     .await?
             }
             SignInStep::SelectChallenge(choice) => {
@@ -296,24 +302,25 @@ async fn run(public: &Client, inputs: &Inputs) -> Result<SignedIn, BoxError> {
     }
 }
 
-fn pool_id(inputs: &Inputs) -> Result<&str, BoxError> {
+fn pool_id(inputs: &Inputs) -> Result<UserPoolId, BoxError> {
     inputs
         .pool_id
         .as_deref()
+        .map(UserPoolId::new)
         .ok_or_else(|| "COGNITO_USE_SRP=1 needs COGNITO_USER_POOL_ID".into())
 }
 
 #[cfg(feature = "srp")]
 async fn srp_sign_in(sign_in: SignIn, inputs: &Inputs) -> Result<SignInStep, BoxError> {
     Ok(sign_in
-        .password_srp(pool_id(inputs)?, &inputs.username, &inputs.password)
+        .password_srp(&pool_id(inputs)?, &inputs.password)
         .await?)
 }
 
 #[cfg(feature = "srp")]
 async fn choose_srp(choice: SelectChallenge, inputs: &Inputs) -> Result<SignInStep, BoxError> {
     Ok(choice
-        .password_srp(pool_id(inputs)?, &inputs.password)
+        .password_srp(&pool_id(inputs)?, &inputs.password)
         .await?)
 }
 
@@ -387,7 +394,7 @@ fn describe_tokens(signed_in: &SignedIn) {
 
 /// Creates a pool, an app client with a secret and a user with a temporary password, signs in through
 /// `NEW_PASSWORD_REQUIRED`, refreshes, and deletes the pool again (also when a step fails).
-async fn provisioned_demo(admin: &Client, public: &Client) -> Result<(), BoxError> {
+async fn provisioned_demo(admin: &Client) -> Result<(), BoxError> {
     let pool_id = admin
         .create_user_pool()
         .pool_name(format!("sign-in-example-{}", unix_secs()))
@@ -408,7 +415,7 @@ async fn provisioned_demo(admin: &Client, public: &Client) -> Result<(), BoxErro
         .and_then(|p| p.id)
         .ok_or("CreateUserPool without an id")?;
     println!("provisioned user pool {pool_id}");
-    let result = provisioned_sign_in(admin, public, &pool_id).await;
+    let result = provisioned_sign_in(admin, &pool_id).await;
     match admin.delete_user_pool().user_pool_id(&pool_id).send().await {
         Ok(_) => println!("deleted user pool {pool_id}"),
         Err(e) => eprintln!("sign_in: could not delete user pool {pool_id}: {e}"),
@@ -420,11 +427,7 @@ async fn provisioned_demo(admin: &Client, public: &Client) -> Result<(), BoxErro
     Ok(())
 }
 
-async fn provisioned_sign_in(
-    admin: &Client,
-    public: &Client,
-    pool_id: &str,
-) -> Result<(), BoxError> {
+async fn provisioned_sign_in(admin: &Client, pool_id: &str) -> Result<(), BoxError> {
     let app = admin
         .create_user_pool_client()
         .user_pool_id(pool_id)
@@ -455,23 +458,23 @@ async fn provisioned_sign_in(
     println!("provisioned user {username} with a temporary password");
 
     let inputs = Inputs {
-        client_id: client_id.clone(),
+        client_id,
         pool_id: Some(pool_id.to_owned()),
         username: username.to_owned(),
         password: temporary,
-        client_secret: Some(client_secret.clone()),
+        client_secret: Some(client_secret),
         new_password: Some(generate_password()),
         attributes: Vec::new(),
         mfa_code: None,
         totp_uri_file: None,
         use_srp: false,
     };
-    let signed_in = run(public, &inputs).await?;
+    let app = app_client(admin, &inputs);
+    let signed_in = run(&app, &inputs).await?;
     describe_tokens(&signed_in);
 
     println!("-> InitiateAuth REFRESH_TOKEN_AUTH");
-    let idp = public.with_app_client_secret(&client_id, &client_secret);
-    let refreshed = signed_in.tokens.refresh(&idp, &client_id, None).await?;
+    let refreshed = signed_in.tokens.refresh(&app).await?;
     println!(
         "refreshed: a new access token, expiring in {} s",
         refreshed
@@ -480,7 +483,7 @@ async fn provisioned_sign_in(
             .map_or(0, |d| d.as_secs())
     );
     println!("-> GlobalSignOut");
-    refreshed.global_sign_out(&idp).await?;
+    refreshed.global_sign_out(&app).await?;
     println!("signed out everywhere");
     Ok(())
 }

@@ -49,7 +49,7 @@ struct Inner {
     config: Config,
     endpoint: Option<ResolvedEndpoint>,
     /// The app client whose secret fills `SECRET_HASH` / `ClientSecret` members (user pools).
-    app_client: Option<crate::auth::AppClient>,
+    app_client: Option<crate::auth::AppClientSecret>,
     /// The `user-agent` header value.
     user_agent: http::HeaderValue,
     /// The server's clock minus ours, in seconds, learnt from a response that refused a signature as
@@ -91,7 +91,7 @@ impl Handle {
     }
 
     /// The same handle (configuration and transport) with `app` filling in secrets.
-    pub(crate) fn with_app_client(&self, app: Option<crate::auth::AppClient>) -> Handle {
+    pub(crate) fn with_app_client(&self, app: Option<crate::auth::AppClientSecret>) -> Handle {
         let inner = &*self.inner;
         Handle {
             inner: Arc::new(Inner {
@@ -106,7 +106,7 @@ impl Handle {
     }
 
     /// The app client set with [`Handle::with_app_client`].
-    pub(crate) fn app_client(&self) -> Option<&crate::auth::AppClient> {
+    pub(crate) fn app_client(&self) -> Option<&crate::auth::AppClientSecret> {
         self.inner.app_client.as_ref()
     }
 
@@ -395,7 +395,8 @@ impl Handle {
         provider.provide_credentials().await.map_err(|e| {
             Error::Credentials(CredentialsError {
                 operation,
-                message: format!("the credentials provider failed: {}", chain(&e)),
+                // The provider's error, with its causes, is the source: one message per layer.
+                message: "the credentials provider failed".to_owned(),
                 source: Some(Box::new(e)),
             })
         })

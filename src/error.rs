@@ -13,11 +13,18 @@ use crate::transport::{HttpError, HttpErrorKind};
 ///
 /// `E` is the operation's error enum (for example
 /// [`AdminGetUserError`](crate::idp::operation::AdminGetUserError)): the exceptions the model lists for that
-/// operation, plus `Unhandled` for any other error code.
+/// operation, plus `Unhandled` for any other error code. Every operation's `Error<E>` converts (`From`, so
+/// `?` does it) into `Error` of the service-wide error ([`idp::Error`](crate::idp::Error) and its
+/// siblings), which lists every exception of the service: one error type for a function that makes several
+/// calls, without boxing.
 ///
 /// `Error` only sorts failures: it displays as the failure it holds, and its
 /// [`source`](std::error::Error::source) is that failure's cause, so a reporter that walks the chain
-/// prints each message once.
+/// prints each message once. A service error is one layer (`UserNotFoundException: …`, no source); a
+/// transport error says which call failed and how, with the transport's cause as its source.
+///
+/// `code()`, `message()` and `request_id()` read the service's answer, and `is_*` predicates
+/// (`is_user_not_found_exception()`) test for one exception, on this type as on the service errors inside.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error<E> {
@@ -54,11 +61,22 @@ impl<E> Error<E> {
         }
     }
 
-    /// The service error, by value.
-    pub fn into_service_error(self) -> Option<E> {
+    /// The service error itself when the service answered with one; otherwise this error, unchanged
+    /// (nothing is lost, so `?` can pass it on).
+    ///
+    /// ```
+    /// # fn demo(err: cognito::Error<cognito::idp::operation::AdminGetUserError>) {
+    /// match err.into_service_error() {
+    ///     Ok(e) if e.is_user_not_found_exception() => println!("no such user"),
+    ///     Ok(e) => println!("the service said {e}"),
+    ///     Err(other) => println!("no answer from the service: {other}"),
+    /// }
+    /// # }
+    /// ```
+    pub fn into_service_error(self) -> Result<E, Self> {
         match self {
-            Error::Service(e) => Some(e),
-            _ => None,
+            Error::Service(e) => Ok(e),
+            other => Err(other),
         }
     }
 
@@ -234,6 +252,11 @@ impl Unhandled {
     /// Code, message, HTTP status and request id.
     pub fn meta(&self) -> &ErrorMetadata {
         &self.meta
+    }
+
+    /// Code, message, HTTP status and request id, by value.
+    pub fn into_meta(self) -> ErrorMetadata {
+        self.meta
     }
 }
 
@@ -619,6 +642,18 @@ pub(crate) fn decode_message(body: &[u8]) -> Option<String> {
     serde_json::from_slice::<MessageBody>(body)
         .map(|b| b.message)
         .unwrap_or_default()
+}
+
+/// The service-wide error for an operation's `Unhandled` error: the service's exception of that code when
+/// it has one (decoded from the message, the only member the metadata keeps), else `Unhandled` again.
+/// One non-generic function per service error, shared by every operation's conversion.
+pub(crate) fn reclassify<S: ServiceError>(e: Unhandled) -> S {
+    let meta = e.into_meta();
+    let body = match meta.message() {
+        Some(m) => serde_json::to_vec(&serde_json::json!({ "message": m })).unwrap_or_default(),
+        None => Vec::new(),
+    };
+    S::from_response(meta, &body)
 }
 
 /// Exception structures implement this so the send path can build them from a response.

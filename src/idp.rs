@@ -10,27 +10,26 @@
 include!(concat!(env!("OUT_DIR"), "/cognito_idp.rs"));
 
 impl Client {
-    /// This client (same configuration and connection pool) for an app client that has a secret: from now
-    /// on every call of app client `client_id` that carries a `SecretHash` member, a `SECRET_HASH` auth
-    /// parameter or challenge response (computed from its `USERNAME`, which after SRP is the
-    /// `USER_ID_FOR_SRP`), or the `ClientSecret` member of a call the app client makes as itself
-    /// (`RevokeToken`, `GetTokensFromRefreshToken`, `GetDerivedToken`; never `AddUserPoolClientSecret`'s new
-    /// secret) gets it filled in, unless the call sets it itself. Calls of other app clients are left
-    /// alone. The secret never shows in `Debug` output.
-    pub fn with_app_client_secret(
-        &self,
-        client_id: impl Into<String>,
-        client_secret: impl Into<String>,
-    ) -> Client {
+    /// This client (same configuration and connection pool) with `secret` filling in its app client's
+    /// secrets; see [`AppClient::with_secret`](crate::auth::AppClient::with_secret).
+    pub(crate) fn with_app_client_secret(&self, secret: crate::auth::AppClientSecret) -> Client {
         Client {
-            handle: self
-                .handle
-                .with_app_client(Some(crate::auth::AppClient::new(client_id, client_secret))),
+            handle: self.handle.with_app_client(Some(secret)),
         }
     }
 
-    /// The app client given to [`with_app_client_secret`](Self::with_app_client_secret), if any.
-    pub fn app_client(&self) -> Option<&crate::auth::AppClient> {
+    /// This client without an app client secret (itself when it has none).
+    pub(crate) fn without_app_client_secret(&self) -> Client {
+        match self.handle.app_client() {
+            None => self.clone(),
+            Some(_) => Client {
+                handle: self.handle.with_app_client(None),
+            },
+        }
+    }
+
+    /// The app client secret this client fills in, if any.
+    pub(crate) fn app_client_secret(&self) -> Option<&crate::auth::AppClientSecret> {
         self.handle.app_client()
     }
 }

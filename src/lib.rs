@@ -58,6 +58,7 @@ mod macros;
 #[allow(unused_imports)] // which macros a build uses depends on its service features
 pub(crate) use macros::{
     exception, json_operation, json_struct, open_enum, operation_error, paginated, rest_operation,
+    service_error, service_predicates,
 };
 
 pub mod auth;

@@ -136,10 +136,14 @@ macro_rules! exception {
     };
 }
 
-/// Implements the per-operation error enum: `is_*` predicates, metadata access, `Display`, `Error` and
-/// decoding from a response by error code.
+/// Implements a service error enum (an operation's, or the service-wide `Error`): `is_*` predicates on it
+/// and on [`crate::Error`] of it, metadata access, `Display`, `Error` and decoding from a response by error
+/// code.
+///
+/// The enum is one layer of an error chain: it displays the exception it holds (`Code: message`) and has
+/// no [`source`](std::error::Error::source), so a reporter that walks the chain prints that message once.
 #[allow(unused_macros)] // which macros a build uses depends on its service features
-macro_rules! operation_error {
+macro_rules! service_error {
     ($name:ident { $($variant:ident($($code:literal)|+) => $is:ident,)* }) => {
         impl $name {
             $(
@@ -170,6 +174,23 @@ macro_rules! operation_error {
             pub fn message(&self) -> Option<&str> {
                 self.meta().message()
             }
+
+            /// The request id the service gave (`x-amzn-RequestId`), if any.
+            #[inline]
+            pub fn request_id(&self) -> Option<&str> {
+                self.meta().request_id()
+            }
+        }
+
+        impl crate::Error<$name> {
+            $(
+                #[doc = concat!("Whether the service answered with [`", stringify!($variant), "`](",
+                    stringify!($name), "::", stringify!($variant), ").")]
+                #[inline]
+                pub fn $is(&self) -> bool {
+                    matches!(self, crate::Error::Service($name::$variant(_)))
+                }
+            )*
         }
 
         impl crate::error::ServiceError for $name {
@@ -197,14 +218,56 @@ macro_rules! operation_error {
             }
         }
 
-        impl std::error::Error for $name {
+        // No source: the exception inside is this same layer, which `Display` already shows.
+        impl std::error::Error for $name {}
+    };
+}
+
+/// Implements an operation's error enum: what [`service_error!`] implements, plus the conversions into the
+/// service-wide `Error` (`super::Error`, which has a variant of the same name for every exception), so
+/// that `?` carries any operation's error into `crate::Error<super::Error>`. An `Unhandled` error whose code
+/// is an exception of the service converts into that exception's variant.
+#[allow(unused_macros)] // which macros a build uses depends on its service features
+macro_rules! operation_error {
+    ($name:ident { $($variant:ident($($code:literal)|+) => $is:ident,)* }) => {
+        crate::service_error!($name { $($variant($($code)|+) => $is,)* });
+
+        impl From<$name> for super::Error {
             #[inline]
-            fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-                match self {
-                    $(Self::$variant(e) => Some(e),)*
-                    Self::Unhandled(e) => Some(e),
+            fn from(e: $name) -> super::Error {
+                match e {
+                    $($name::$variant(e) => super::Error::$variant(e),)*
+                    // A code this operation's model does not list may be an exception of the service:
+                    // then it becomes that variant (its members other than the message are unset, the
+                    // body being gone).
+                    $name::Unhandled(e) => crate::error::reclassify(e),
                 }
             }
+        }
+
+        impl From<crate::Error<$name>> for crate::Error<super::Error> {
+            #[inline]
+            fn from(e: crate::Error<$name>) -> crate::Error<super::Error> {
+                e.map_service(super::Error::from)
+            }
+        }
+    };
+}
+
+/// Implements an `is_*` predicate per exception on a type that wraps a call's error and has
+/// `service_error() -> Option<&Error>` (the auth helpers' errors). The generated service module's
+/// `errors::exception_predicates!` calls it with the service's list.
+#[allow(unused_macros)] // which macros a build uses depends on its service features
+macro_rules! service_predicates {
+    ($ty:ty { $($variant:ident => $is:ident,)* }) => {
+        impl $ty {
+            $(
+                #[doc = concat!("Whether a call failed with `", stringify!($variant), "`.")]
+                #[inline]
+                pub fn $is(&self) -> bool {
+                    self.service_error().is_some_and(|e| e.$is())
+                }
+            )*
         }
     };
 }
@@ -243,7 +306,7 @@ macro_rules! json_operation {
 
             $(
                 #[inline]
-                fn apply_app_client(&mut self, app: &crate::auth::AppClient) {
+                fn apply_app_client(&mut self, app: &crate::auth::AppClientSecret) {
                     if app.is_for(self.client_id.as_deref()) {
                         app.fill_member(&mut self.$hash, self.username.as_deref());
                     }
@@ -252,7 +315,7 @@ macro_rules! json_operation {
 
             $(
                 #[inline]
-                fn apply_app_client(&mut self, app: &crate::auth::AppClient) {
+                fn apply_app_client(&mut self, app: &crate::auth::AppClientSecret) {
                     if app.is_for(self.client_id.as_deref()) {
                         app.fill_map(&mut self.$map);
                     }
@@ -261,7 +324,7 @@ macro_rules! json_operation {
 
             $(
                 #[inline]
-                fn apply_app_client(&mut self, app: &crate::auth::AppClient) {
+                fn apply_app_client(&mut self, app: &crate::auth::AppClientSecret) {
                     if app.is_for(self.client_id.as_deref()) {
                         app.fill_secret(&mut self.$secret);
                     }
@@ -532,6 +595,7 @@ impl<'de> serde::Deserialize<'de> for JsonKey<'de> {
 
 pub(crate) use {
     exception, json_operation, json_struct, open_enum, operation_error, paginated, rest_operation,
+    service_error, service_predicates,
 };
 
 #[cfg(test)]

@@ -34,7 +34,7 @@ pub trait Operation: Send + Sync + Sized + 'static {
 
     /// Fills in `SECRET_HASH` / `ClientSecret` for calls of `app`'s app client (user pools only; the
     /// default does nothing).
-    fn apply_app_client(&mut self, app: &crate::auth::AppClient) {
+    fn apply_app_client(&mut self, app: &crate::auth::AppClientSecret) {
         let _ = app;
     }
 }

@@ -19,7 +19,12 @@ fn client(server: &RecordingServer) -> cognito::idp::Client {
         .endpoint_url(server.endpoint())
         .retry(RetryConfig::disabled())
         .build();
-    cognito::idp::Client::new(&config).with_app_client_secret(CLIENT, SECRET)
+    // The user-pools client of the app client's handle fills in the handle's secret.
+    cognito::idp::Client::new(&config)
+        .app_client(CLIENT)
+        .with_secret(SECRET)
+        .idp()
+        .clone()
 }
 
 #[tokio::test]
@@ -106,7 +111,10 @@ async fn the_clients_own_secret_members_are_filled_but_admin_ones_never() {
         .endpoint_url(server.endpoint())
         .credentials(cognito::Credentials::new("AKID", "SK", None, None, "t"))
         .build();
-    let admin = cognito::idp::Client::new(&config).with_app_client_secret(CLIENT, SECRET);
+    let app = cognito::idp::Client::new(&config)
+        .app_client(CLIENT)
+        .with_secret(SECRET);
+    let admin = app.idp();
     admin
         .add_user_pool_client_secret()
         .user_pool_id("p")
@@ -131,7 +139,8 @@ async fn the_clients_own_secret_members_are_filled_but_admin_ones_never() {
         "a new secret is never the current one"
     );
     assert_eq!(requests[2].body_json()["ClientSecret"], json!(SECRET));
-    let debug = format!("{admin:?} {:?}", admin.app_client());
+    let debug = format!("{admin:?} {app:?}");
     assert!(!debug.contains(SECRET), "{debug}");
-    assert_eq!(admin.app_client().map(|a| a.client_id()), Some(CLIENT));
+    assert_eq!(app.client_id(), CLIENT);
+    assert!(app.has_secret());
 }

@@ -21,8 +21,10 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use base64::Engine as _;
 use cognito::auth::flow::{NewDevice, MAX_AUTOMATIC_ANSWERS};
 use cognito::auth::srp::{cognito_timestamp, SrpError};
-use cognito::auth::{secret_hash, RefreshError, RememberedDevice, SignInError, SignInStep, Tokens};
-use cognito::idp::operation::{InitiateAuthError, RespondToAuthChallengeError};
+use cognito::auth::{
+    secret_hash, AppClient, RefreshError, RememberedDevice, SignInError, SignInStep, Tokens,
+    UserPoolId,
+};
 use cognito::idp::types::{AuthenticationResultType, ChallengeNameType};
 use cognito::{Config, Credentials, RetryConfig};
 use num_bigint::BigUint;
@@ -51,20 +53,25 @@ fn config(server: &RecordingServer) -> cognito::ConfigBuilder {
         .retry(RetryConfig::disabled())
 }
 
-/// A public client (no AWS credentials), as an app has.
-fn public_client(server: &RecordingServer) -> cognito::idp::Client {
-    cognito::idp::Client::new(&config(server).build())
+/// A public app client (no secret) on a client with no AWS credentials, as an app has.
+fn public_client(server: &RecordingServer) -> AppClient {
+    cognito::idp::Client::new(&config(server).build()).app_client(CLIENT)
 }
 
-/// A public client that knows the app client's secret.
-fn secret_client(server: &RecordingServer) -> cognito::idp::Client {
-    public_client(server).with_app_client_secret(CLIENT, SECRET)
+/// The app client with its secret.
+fn secret_client(server: &RecordingServer) -> AppClient {
+    public_client(server).with_secret(SECRET)
 }
 
-/// A client with AWS credentials, for `AdminInitiateAuth`.
-fn admin_client(server: &RecordingServer) -> cognito::idp::Client {
+/// The app client on a client with AWS credentials, for `AdminInitiateAuth`.
+fn admin_client(server: &RecordingServer) -> AppClient {
     let creds = Credentials::new("AKIDSCRIPTED", "aws-secret-never-logged", None, None, "t");
-    cognito::idp::Client::new(&config(server).credentials(creds).build())
+    cognito::idp::Client::new(&config(server).credentials(creds).build()).app_client(CLIENT)
+}
+
+/// The test pool.
+fn pool() -> UserPoolId {
+    UserPoolId::new(POOL_ID)
 }
 
 fn hash(username: &str) -> String {
@@ -461,8 +468,8 @@ async fn srp_with_a_secret_answers_password_verifier_as_user_id_for_srp() {
 
     let before = SystemTime::now();
     let step = idp
-        .sign_in(CLIENT)
-        .password_srp(POOL_ID, "dana@example.com", &password)
+        .sign_in("dana@example.com")
+        .password_srp(&pool(), &password)
         .await
         .expect("SRP sign-in");
     let signed = expect_signed_in(step);
@@ -553,8 +560,8 @@ async fn srp_proof_is_accepted_by_an_honest_server_and_a_wrong_password_is_not()
         server.push(signed_in(&user_id, json!({})));
         let before = SystemTime::now();
         let step = public_client(&server)
-            .sign_in(CLIENT)
-            .password_srp(POOL_ID, "dana", given)
+            .sign_in("dana")
+            .password_srp(&pool(), given)
             .await
             .expect("the client cannot tell a wrong password; the server can");
         expect_signed_in(step);
@@ -620,8 +627,8 @@ async fn srp_rejects_a_malicious_b_and_a_malformed_challenge_without_answering()
         let server = RecordingServer::start(CannedResponse::aws_error(500, "Unscripted", "no"));
         server.push(challenge("PASSWORD_VERIFIER", &session(1), p));
         let err = public_client(&server)
-            .sign_in(CLIENT)
-            .password_srp(POOL_ID, "dana", &password)
+            .sign_in("dana")
+            .password_srp(&pool(), &password)
             .await
             .expect_err(what);
         let ok = matches!(
@@ -649,8 +656,8 @@ async fn srp_rejects_a_malicious_b_and_a_malformed_challenge_without_answering()
     // An invalid pool id fails before any request.
     let server = RecordingServer::start(CannedResponse::aws_error(500, "Unscripted", "no"));
     let err = public_client(&server)
-        .sign_in(CLIENT)
-        .password_srp("no-underscore", "dana", &password)
+        .sign_in("dana")
+        .password_srp(&UserPoolId::new("no-underscore"), &password)
         .await
         .expect_err("pool id");
     assert!(
@@ -670,8 +677,8 @@ async fn unexpected_srp_challenges_are_errors() {
         json!({"USER_ID_FOR_SRP": "u"}),
     ));
     let err = public_client(&server)
-        .sign_in(CLIENT)
-        .password("dana", PASSWORD)
+        .sign_in("dana")
+        .password(PASSWORD)
         .await
         .expect_err("PASSWORD_VERIFIER without SRP");
     assert!(
@@ -684,8 +691,8 @@ async fn unexpected_srp_challenges_are_errors() {
     let server = RecordingServer::start(CannedResponse::aws_error(500, "Unscripted", "no"));
     server.push(challenge("DEVICE_SRP_AUTH", &session(1), json!({})));
     let err = public_client(&server)
-        .sign_in(CLIENT)
-        .password("dana", PASSWORD)
+        .sign_in("dana")
+        .password(PASSWORD)
         .await
         .expect_err("DEVICE_SRP_AUTH without a device");
     assert!(
@@ -707,9 +714,9 @@ async fn unexpected_srp_challenges_are_errors() {
         device_password: format!("device-{NEVER_LOGGED}"),
     };
     let err = public_client(&server)
-        .sign_in(CLIENT)
+        .sign_in("dana")
         .device(device)
-        .password("dana", PASSWORD)
+        .password(PASSWORD)
         .await
         .expect_err("DEVICE_PASSWORD_VERIFIER first");
     assert!(
@@ -747,8 +754,8 @@ async fn a_second_password_verifier_is_refused_not_answered_with_the_same_a() {
     ));
     server.push(signed_in(&user_id, json!({})));
     let err = public_client(&server)
-        .sign_in(CLIENT)
-        .password_srp(POOL_ID, "dana", &password)
+        .sign_in("dana")
+        .password_srp(&pool(), &password)
         .await
         .expect_err("a second PASSWORD_VERIFIER in one sign-in");
     assert!(
@@ -783,9 +790,9 @@ async fn a_second_password_verifier_is_refused_not_answered_with_the_same_a() {
     ));
     server.push(signed_in("dana", json!({})));
     let err = public_client(&server)
-        .sign_in(CLIENT)
+        .sign_in("dana")
         .device(device)
-        .password("dana", PASSWORD)
+        .password(PASSWORD)
         .await
         .expect_err("a second DEVICE_PASSWORD_VERIFIER");
     assert!(
@@ -808,9 +815,9 @@ async fn challenges_answered_inside_the_flow_are_capped() {
     }
     server.push(signed_in("dana", json!({})));
     let err = public_client(&server)
-        .sign_in(CLIENT)
+        .sign_in("dana")
         .device(device)
-        .password("dana", PASSWORD)
+        .password(PASSWORD)
         .await
         .expect_err("an endless run of DEVICE_SRP_AUTH");
     assert!(
@@ -862,8 +869,8 @@ async fn srp_b_and_salt_have_a_size_limit() {
         ));
         server.push(signed_in(&user_id, json!({})));
         let result = public_client(&server)
-            .sign_in(CLIENT)
-            .password_srp(POOL_ID, "dana", &password)
+            .sign_in("dana")
+            .password_srp(&pool(), &password)
             .await;
         if accepted {
             expect_signed_in(result.expect("within the limits"));
@@ -930,8 +937,8 @@ async fn user_id_for_srp_not_the_alias_feeds_username_proof_and_secret_hash() {
     let idp = secret_client(&server);
     let before = SystemTime::now();
     let SignInStep::SmsMfa(code) = idp
-        .sign_in(CLIENT)
-        .password_srp(POOL_ID, alias, &password)
+        .sign_in(alias)
+        .password_srp(&pool(), &password)
         .await
         .expect("PASSWORD_VERIFIER answered")
     else {
@@ -1004,8 +1011,8 @@ async fn new_device_is_confirmed_remembered_and_then_signs_in_with_device_srp() 
     ));
     let before = SystemTime::now();
     let signed = expect_signed_in(
-        idp.sign_in(CLIENT)
-            .password("dana@example.com", &password)
+        idp.sign_in("dana@example.com")
+            .password(&password)
             .await
             .expect("password sign-in"),
     );
@@ -1031,7 +1038,7 @@ async fn new_device_is_confirmed_remembered_and_then_signs_in_with_device_srp() 
     server.push(answer(json!({"UserConfirmationNecessary": false})));
     server.push(answer(json!({})));
     let remembered = new_device
-        .confirm(signed.tokens.access_token(), "Dana's phone", true)
+        .confirm_and_remember(&signed.tokens, "Dana's phone")
         .await
         .expect("ConfirmDevice + UpdateDeviceStatus");
     assert_eq!(remembered.device_key, DEVICE_KEY);
@@ -1134,12 +1141,12 @@ async fn new_device_is_confirmed_remembered_and_then_signs_in_with_device_srp() 
     ));
     server.push(signed_in(&user_id, json!({})));
 
-    let sign_in = idp.sign_in(CLIENT).device(remembered.clone());
+    let sign_in = idp.sign_in("dana@example.com").device(remembered.clone());
     assert_redacted("SignIn", &format!("{sign_in:?}"));
     let before = SystemTime::now();
     let signed = expect_signed_in(
         sign_in
-            .password_srp(POOL_ID, "dana@example.com", &password)
+            .password_srp(&pool(), &password)
             .await
             .expect("SRP + device SRP"),
     );
@@ -1231,19 +1238,14 @@ async fn device_confirmation_without_remembering_and_its_errors() {
         "erin",
         json!({"NewDeviceMetadata": {"DeviceKey": DEVICE_KEY, "DeviceGroupKey": DEVICE_GROUP_KEY}}),
     ));
-    let signed = expect_signed_in(
-        idp.sign_in(CLIENT)
-            .password("erin", PASSWORD)
-            .await
-            .unwrap(),
-    );
+    let signed = expect_signed_in(idp.sign_in("erin").password(PASSWORD).await.unwrap());
     let device = signed.new_device.expect("new device");
     server.take_requests();
 
     // remember = false: ConfirmDevice only.
     server.push(answer(json!({"UserConfirmationNecessary": true})));
     let remembered = device
-        .confirm(signed.tokens.access_token(), "kiosk", false)
+        .confirm(&signed.tokens, "kiosk")
         .await
         .expect("ConfirmDevice");
     assert_eq!(remembered.device_key, DEVICE_KEY);
@@ -1258,7 +1260,7 @@ async fn device_confirmation_without_remembering_and_its_errors() {
     // Each attempt has a new device password.
     server.push(answer(json!({})));
     let again = device
-        .confirm(signed.tokens.access_token(), "kiosk", false)
+        .confirm(&signed.tokens, "kiosk")
         .await
         .expect("ConfirmDevice");
     assert_ne!(again.device_password, remembered.device_password);
@@ -1271,10 +1273,10 @@ async fn device_confirmation_without_remembering_and_its_errors() {
         "Access Token has been revoked",
     ));
     let err = device
-        .confirm(signed.tokens.access_token(), "kiosk", true)
+        .confirm_and_remember(&signed.tokens, "kiosk")
         .await
         .expect_err("ConfirmDevice fails");
-    assert!(matches!(err, SignInError::ConfirmDevice(_)), "{err:?}");
+    assert!(matches!(err, SignInError::Call(_)), "{err:?}");
     assert_eq!(err.code(), Some("NotAuthorizedException"));
     assert_eq!(
         server.take_requests().len(),
@@ -1289,10 +1291,10 @@ async fn device_confirmation_without_remembering_and_its_errors() {
         "Device not found",
     ));
     let err = device
-        .confirm(signed.tokens.access_token(), "kiosk", true)
+        .confirm_and_remember(&signed.tokens, "kiosk")
         .await
         .expect_err("UpdateDeviceStatus fails");
-    assert!(matches!(err, SignInError::UpdateDeviceStatus(_)), "{err:?}");
+    assert!(matches!(err, SignInError::Call(_)), "{err:?}");
     assert_eq!(err.code(), Some("ResourceNotFoundException"));
     assert_redacted("SignInError", &format!("{err:?} {err}"));
 }
@@ -1335,8 +1337,8 @@ async fn code_challenges_parse_the_delivery_and_answer_with_the_right_key() {
         server.push(challenge(name, &session(1), params));
         server.push(signed_in("uuid-dana", json!({})));
         let step = idp
-            .sign_in(CLIENT)
-            .password("dana@example.com", PASSWORD)
+            .sign_in("dana@example.com")
+            .password(PASSWORD)
             .await
             .expect("challenge");
         assert_eq!(step.name(), name);
@@ -1386,9 +1388,9 @@ async fn passwordless_email_otp_through_user_auth() {
     ));
     server.push(signed_in("dana", json!({})));
     let step = idp
-        .sign_in(CLIENT)
+        .sign_in("dana")
         .client_metadata("source", "test")
-        .user_auth("dana", Some(ChallengeNameType::EmailOtp))
+        .user_auth_preferring(ChallengeNameType::EmailOtp)
         .await
         .unwrap();
     let SignInStep::EmailOtp(code) = step else {
@@ -1423,11 +1425,7 @@ async fn select_mfa_type_then_software_token() {
     ));
     server.push(challenge("SOFTWARE_TOKEN_MFA", &session(2), json!({})));
     server.push(signed_in("dana", json!({})));
-    let step = idp
-        .sign_in(CLIENT)
-        .password("dana", PASSWORD)
-        .await
-        .unwrap();
+    let step = idp.sign_in("dana").password(PASSWORD).await.unwrap();
     assert_redacted("SELECT_MFA_TYPE", &format!("{step:?}"));
     let SignInStep::SelectMfaType(select) = step else {
         panic!("expected SELECT_MFA_TYPE, got {}", step.name());
@@ -1493,7 +1491,7 @@ async fn select_challenge_password_choice_and_srp_choice() {
     select(&server);
     server.push(signed_in("dana", json!({})));
     let idp = secret_client(&server);
-    let step = idp.sign_in(CLIENT).user_auth("dana", None).await.unwrap();
+    let step = idp.sign_in("dana").user_auth().await.unwrap();
     assert_redacted("SELECT_CHALLENGE", &format!("{step:?}"));
     let SignInStep::SelectChallenge(choice) = step else {
         panic!("expected SELECT_CHALLENGE, got {}", step.name());
@@ -1533,9 +1531,7 @@ async fn select_challenge_password_choice_and_srp_choice() {
                                                               "CODE_DELIVERY_DELIVERY_MEDIUM": "EMAIL"})));
     server.push(signed_in("dana", json!({})));
     let idp = public_client(&server);
-    let SignInStep::SelectChallenge(choice) =
-        idp.sign_in(CLIENT).user_auth("dana", None).await.unwrap()
-    else {
+    let SignInStep::SelectChallenge(choice) = idp.sign_in("dana").user_auth().await.unwrap() else {
         panic!("expected SELECT_CHALLENGE");
     };
     let SignInStep::EmailOtp(code) = choice.choose(ChallengeNameType::EmailOtp).await.unwrap()
@@ -1583,13 +1579,11 @@ async fn select_challenge_password_choice_and_srp_choice() {
         "SRP_B": honest.srp_b(), "SECRET_BLOCK": block, "USERNAME": user_id, "USER_ID_FOR_SRP": user_id})));
     server.push(signed_in(&user_id, json!({})));
     let idp = secret_client(&server);
-    let SignInStep::SelectChallenge(choice) =
-        idp.sign_in(CLIENT).user_auth("dana", None).await.unwrap()
-    else {
+    let SignInStep::SelectChallenge(choice) = idp.sign_in("dana").user_auth().await.unwrap() else {
         panic!("expected SELECT_CHALLENGE");
     };
     let before = SystemTime::now();
-    expect_signed_in(choice.password_srp(POOL_ID, &password).await.unwrap());
+    expect_signed_in(choice.password_srp(&pool(), &password).await.unwrap());
     let requests = server.requests();
     assert_eq!(requests.len(), 3);
     assert_frame(&requests[1], "RespondToAuthChallenge");
@@ -1646,9 +1640,9 @@ async fn custom_web_authn_and_unknown_challenges() {
     server.push(signed_in("dana", json!({})));
     let idp = secret_client(&server);
     let step = idp
-        .sign_in(CLIENT)
+        .sign_in("dana")
         .client_metadata("app", "scripted")
-        .custom("dana")
+        .custom()
         .await
         .unwrap();
     assert_redacted("CUSTOM_CHALLENGE", &format!("{step:?}"));
@@ -1705,8 +1699,8 @@ async fn custom_web_authn_and_unknown_challenges() {
     ));
     server.push(signed_in("dana", json!({})));
     let step = public_client(&server)
-        .sign_in(CLIENT)
-        .user_auth("dana", Some(ChallengeNameType::WebAuthn))
+        .sign_in("dana")
+        .user_auth_preferring(ChallengeNameType::WebAuthn)
         .await
         .unwrap();
     assert_redacted("WEB_AUTHN", &format!("{step:?}"));
@@ -1740,11 +1734,7 @@ async fn custom_web_authn_and_unknown_challenges() {
     server.push(challenge("ADMIN_NO_SRP_AUTH", &session(2), json!({})));
     server.push(signed_in("uuid-dana", json!({})));
     let idp = secret_client(&server);
-    let step = idp
-        .sign_in(CLIENT)
-        .password("dana", PASSWORD)
-        .await
-        .unwrap();
+    let step = idp.sign_in("dana").password(PASSWORD).await.unwrap();
     assert_eq!(step.name(), "QUANTUM_RIDDLE");
     assert_redacted("Other", &format!("{step:?}"));
     let shown = format!("{step:?}");
@@ -1811,11 +1801,7 @@ async fn new_password_required_with_required_attributes_public_and_admin() {
     ));
     server.push(signed_in("dana", json!({})));
     let idp = secret_client(&server);
-    let step = idp
-        .sign_in(CLIENT)
-        .password("dana", PASSWORD)
-        .await
-        .unwrap();
+    let step = idp.sign_in("dana").password(PASSWORD).await.unwrap();
     assert_redacted("NEW_PASSWORD_REQUIRED", &format!("{step:?}"));
     let SignInStep::NewPasswordRequired(npr) = step else {
         panic!("expected NEW_PASSWORD_REQUIRED, got {}", step.name());
@@ -1858,8 +1844,8 @@ async fn new_password_required_with_required_attributes_public_and_admin() {
     server.push(signed_in("dana", json!({})));
     let idp = admin_client(&server);
     let SignInStep::NewPasswordRequired(npr) = idp
-        .admin_sign_in(POOL_ID, CLIENT)
-        .password("dana", PASSWORD)
+        .admin_sign_in(&pool(), "dana")
+        .password(PASSWORD)
         .await
         .unwrap()
     else {
@@ -1909,8 +1895,8 @@ async fn new_password_required_debug_shows_attribute_names_not_values() {
                "userAttributes": attributes.to_string()}),
     ));
     let step = public_client(&server)
-        .sign_in(CLIENT)
-        .password("dana", PASSWORD)
+        .sign_in("dana")
+        .password(PASSWORD)
         .await
         .unwrap();
     let debug = format!("{step:?}");
@@ -1944,11 +1930,7 @@ async fn mfa_setup_with_an_authenticator_app() {
     server.push(answer(json!({"Status": "SUCCESS", "Session": session(3)})));
     server.push(signed_in("dana", json!({})));
     let idp = secret_client(&server);
-    let step = idp
-        .sign_in(CLIENT)
-        .password("dana", PASSWORD)
-        .await
-        .unwrap();
+    let step = idp.sign_in("dana").password(PASSWORD).await.unwrap();
     let SignInStep::MfaSetup(mut setup) = step else {
         panic!("expected MFA_SETUP, got {}", step.name());
     };
@@ -1965,7 +1947,8 @@ async fn mfa_setup_with_an_authenticator_app() {
     assert_redacted("MfaSetup", &format!("{setup:?}"));
     expect_signed_in(
         setup
-            .verify_software_token("123456", Some("phone"))
+            .device_name("phone")
+            .verify_software_token("123456")
             .await
             .unwrap(),
     );
@@ -2009,8 +1992,8 @@ async fn mfa_setup_with_an_authenticator_app() {
         server.push(answer(json!({"SecretCode": totp_secret})));
         server.push(response);
         let SignInStep::MfaSetup(mut setup) = public_client(&server)
-            .sign_in(CLIENT)
-            .password("dana", PASSWORD)
+            .sign_in("dana")
+            .password(PASSWORD)
             .await
             .unwrap()
         else {
@@ -2018,14 +2001,14 @@ async fn mfa_setup_with_an_authenticator_app() {
         };
         setup.associate_software_token().await.unwrap();
         let err = setup
-            .verify_software_token("000000", None)
+            .verify_software_token("000000")
             .await
             .expect_err(check);
         match check {
             "mismatch" => assert!(matches!(err, SignInError::CodeMismatch), "{err:?}"),
             _ => {
                 assert!(
-                    matches!(err, SignInError::VerifySoftwareToken(_)),
+                    matches!(err.service_error(), Some(e) if e.is_enable_software_token_mfa_exception()),
                     "{err:?}"
                 );
                 assert_eq!(err.code(), Some("EnableSoftwareTokenMFAException"));
@@ -2050,8 +2033,8 @@ async fn mfa_setup_with_an_authenticator_app() {
     ));
     server.push(signed_in("dana", json!({})));
     let SignInStep::MfaSetup(setup) = public_client(&server)
-        .sign_in(CLIENT)
-        .password("dana", PASSWORD)
+        .sign_in("dana")
+        .password(PASSWORD)
         .await
         .unwrap()
     else {
@@ -2082,18 +2065,19 @@ async fn service_errors_are_typed_per_call() {
         "Incorrect username or password.",
     ));
     let err = public_client(&server)
-        .sign_in(CLIENT)
-        .password("dana", PASSWORD)
+        .sign_in("dana")
+        .password(PASSWORD)
         .await
         .expect_err("wrong password");
     assert_eq!(err.code(), Some("NotAuthorizedException"));
     match &err {
-        SignInError::InitiateAuth(e) => {
+        SignInError::Call(e) => {
             assert_eq!(e.message(), Some("Incorrect username or password."));
+            assert!(e.is_not_authorized_exception(), "{e:?}");
             assert!(
                 matches!(
                     e,
-                    cognito::Error::Service(InitiateAuthError::NotAuthorizedException(_))
+                    cognito::Error::Service(cognito::idp::Error::NotAuthorizedException(_))
                 ),
                 "{e:?}"
             );
@@ -2108,11 +2092,14 @@ async fn service_errors_are_typed_per_call() {
         "User does not exist.",
     ));
     let err = admin_client(&server)
-        .admin_sign_in(POOL_ID, CLIENT)
-        .password("nobody", PASSWORD)
+        .admin_sign_in(&pool(), "nobody")
+        .password(PASSWORD)
         .await
         .expect_err("admin");
-    assert!(matches!(err, SignInError::AdminInitiateAuth(_)), "{err:?}");
+    assert!(matches!(err, SignInError::Call(_)), "{err:?}");
+    assert!(err
+        .service_error()
+        .is_some_and(|e| e.is_user_not_found_exception()));
     assert_eq!(err.code(), Some("UserNotFoundException"));
 
     server.push(challenge("SMS_MFA", &session(1), json!({})));
@@ -2122,8 +2109,8 @@ async fn service_errors_are_typed_per_call() {
         "Invalid code or auth state for the user.",
     ));
     let SignInStep::SmsMfa(code) = public_client(&server)
-        .sign_in(CLIENT)
-        .password("dana", PASSWORD)
+        .sign_in("dana")
+        .password(PASSWORD)
         .await
         .unwrap()
     else {
@@ -2134,8 +2121,8 @@ async fn service_errors_are_typed_per_call() {
     assert!(
         matches!(
             &err,
-            SignInError::RespondToAuthChallenge(cognito::Error::Service(
-                RespondToAuthChallengeError::CodeMismatchException(_)
+            SignInError::Call(cognito::Error::Service(
+                cognito::idp::Error::CodeMismatchException(_)
             ))
         ),
         "{err:?}"
@@ -2148,25 +2135,22 @@ async fn service_errors_are_typed_per_call() {
         "expired",
     ));
     let SignInStep::SmsMfa(code) = admin_client(&server)
-        .admin_sign_in(POOL_ID, CLIENT)
-        .password("dana", PASSWORD)
+        .admin_sign_in(&pool(), "dana")
+        .password(PASSWORD)
         .await
         .unwrap()
     else {
         panic!("expected SMS_MFA");
     };
     let err = code.respond("1").await.expect_err("expired");
-    assert!(
-        matches!(err, SignInError::AdminRespondToAuthChallenge(_)),
-        "{err:?}"
-    );
+    assert!(matches!(err, SignInError::Call(_)), "{err:?}");
     assert_eq!(err.code(), Some("ExpiredCodeException"));
 
     // Neither tokens nor a challenge; tokens without an access token.
     server.push(answer(json!({})));
     let err = public_client(&server)
-        .sign_in(CLIENT)
-        .password("dana", PASSWORD)
+        .sign_in("dana")
+        .password(PASSWORD)
         .await
         .expect_err("empty");
     assert!(
@@ -2178,8 +2162,8 @@ async fn service_errors_are_typed_per_call() {
         json!({"AuthenticationResult": {"IdToken": "x.y.z"}}),
     ));
     let err = public_client(&server)
-        .sign_in(CLIENT)
-        .password("dana", PASSWORD)
+        .sign_in("dana")
+        .password(PASSWORD)
         .await
         .expect_err("no access");
     assert!(
@@ -2217,7 +2201,7 @@ async fn refresh_with_a_secret_hashes_the_username_claim() {
                                                        "TokenType": "Bearer"}}),
     ));
     let before = SystemTime::now();
-    let refreshed = tokens.refresh(&idp, CLIENT, None).await.expect("refresh");
+    let refreshed = tokens.refresh(&idp).await.expect("refresh");
     assert_eq!(refreshed.access_token(), new_access);
     assert_eq!(
         refreshed.refresh_token(),
@@ -2239,7 +2223,8 @@ async fn refresh_with_a_secret_hashes_the_username_claim() {
         json!({"AuthenticationResult": {"AccessToken": new_access}}),
     ));
     tokens
-        .refresh(&public_client(&server), CLIENT, Some(DEVICE_KEY))
+        .refresh(&public_client(&server))
+        .device_key(DEVICE_KEY)
         .await
         .expect("refresh");
     assert_call(
@@ -2248,22 +2233,17 @@ async fn refresh_with_a_secret_hashes_the_username_claim() {
         json!({"AuthFlow": "REFRESH_TOKEN_AUTH", "ClientId": CLIENT, "AuthParameters": {
             "REFRESH_TOKEN": refresh, "DEVICE_KEY": DEVICE_KEY}}),
     );
-    // A client holding another app client's secret leaves this app client's calls alone.
+    // The secret belongs to its handle: a handle for another app client made from the same client
+    // neither has it nor sends it, and the id sent is always the handle's own.
     server.push(answer(
         json!({"AuthenticationResult": {"AccessToken": new_access}}),
     ));
-    tokens
-        .refresh(
-            &public_client(&server).with_app_client_secret("another-client", "other-secret"),
-            CLIENT,
-            None,
-        )
-        .await
-        .expect("refresh");
-    assert_eq!(
-        server.take_requests()[0].body_json()["AuthParameters"],
-        json!({"REFRESH_TOKEN": refresh})
-    );
+    let other = idp.idp().app_client("another-client");
+    assert!(idp.has_secret() && !other.has_secret());
+    tokens.refresh(&other).await.expect("refresh");
+    let body = server.take_requests()[0].body_json();
+    assert_eq!(body["ClientId"], json!("another-client"));
+    assert_eq!(body["AuthParameters"], json!({"REFRESH_TOKEN": refresh}));
 
     // Typed errors, and the cases that never reach the service.
     server.push(CannedResponse::aws_error(
@@ -2271,12 +2251,9 @@ async fn refresh_with_a_secret_hashes_the_username_claim() {
         "NotAuthorizedException",
         "Refresh Token has been revoked",
     ));
-    let err = tokens
-        .refresh(&idp, CLIENT, None)
-        .await
-        .expect_err("revoked");
+    let err = tokens.refresh(&idp).await.expect_err("revoked");
     match &err {
-        RefreshError::InitiateAuth(e) => {
+        RefreshError::Call(e) => {
             assert_eq!(e.code(), Some("NotAuthorizedException"));
             assert_eq!(e.message(), Some("Refresh Token has been revoked"));
         }
@@ -2284,27 +2261,21 @@ async fn refresh_with_a_secret_hashes_the_username_claim() {
     }
     assert_redacted("RefreshError", &format!("{err:?} {err}"));
     server.push(answer(json!({"ChallengeParameters": {}})));
-    let err = tokens
-        .refresh(&idp, CLIENT, None)
-        .await
-        .expect_err("no tokens");
+    let err = tokens.refresh(&idp).await.expect_err("no tokens");
     assert!(matches!(err, RefreshError::NoTokens), "{err:?}");
     server.take_requests();
 
     let anonymous = tokens_for(fake_jwt(json!({"token_use": "access"})), Some(&refresh));
-    let err = anonymous
-        .refresh(&idp, CLIENT, None)
-        .await
-        .expect_err("no username");
+    let err = anonymous.refresh(&idp).await.expect_err("no username");
     assert!(matches!(err, RefreshError::NoUsername), "{err:?}");
     let no_refresh = tokens_for(access_token("dana"), None);
     let err = no_refresh
-        .refresh(&idp, CLIENT, None)
+        .refresh(&idp)
         .await
         .expect_err("no refresh token");
     assert!(matches!(err, RefreshError::NoRefreshToken), "{err:?}");
     let err = no_refresh
-        .refresh_with_rotation(&idp, CLIENT, None)
+        .refresh_with_rotation(&idp)
         .await
         .expect_err("no refresh token");
     assert!(matches!(err, RefreshError::NoRefreshToken), "{err:?}");
@@ -2326,7 +2297,8 @@ async fn rotation_sign_out_and_revocation() {
                                                        "IdToken": "i.d.t", "ExpiresIn": 900}}),
     ));
     let rotated = tokens
-        .refresh_with_rotation(&idp, CLIENT, Some(DEVICE_KEY))
+        .refresh_with_rotation(&idp)
+        .device_key(DEVICE_KEY)
         .await
         .expect("rotation");
     assert_eq!(rotated.access_token(), new_access);
@@ -2342,7 +2314,7 @@ async fn rotation_sign_out_and_revocation() {
         json!({"AuthenticationResult": {"AccessToken": new_access}}),
     ));
     let kept = tokens
-        .refresh_with_rotation(&public_client(&server), CLIENT, None)
+        .refresh_with_rotation(&public_client(&server))
         .await
         .unwrap();
     assert_eq!(kept.refresh_token(), Some(refresh.as_str()));
@@ -2356,14 +2328,8 @@ async fn rotation_sign_out_and_revocation() {
         "RefreshTokenReuseException",
         "reused",
     ));
-    let err = tokens
-        .refresh_with_rotation(&idp, CLIENT, None)
-        .await
-        .expect_err("reuse");
-    assert!(
-        matches!(err, RefreshError::GetTokensFromRefreshToken(_)),
-        "{err:?}"
-    );
+    let err = tokens.refresh_with_rotation(&idp).await.expect_err("reuse");
+    assert!(matches!(err, RefreshError::Call(_)), "{err:?}");
     server.take_requests();
 
     // GlobalSignOut with the access token.
@@ -2385,7 +2351,7 @@ async fn rotation_sign_out_and_revocation() {
 
     // RevokeToken with the refresh token (and the app client's secret).
     server.push(answer(json!({})));
-    tokens.revoke(&idp, CLIENT).await.expect("RevokeToken");
+    tokens.revoke(&idp).await.expect("RevokeToken");
     assert_call(
         &server.take_requests()[0],
         "RevokeToken",
@@ -2397,11 +2363,11 @@ async fn rotation_sign_out_and_revocation() {
         "bad",
     ));
     let err = tokens
-        .revoke(&public_client(&server), CLIENT)
+        .revoke(&public_client(&server))
         .await
         .expect_err("typed");
     match &err {
-        cognito::auth::RevokeError::RevokeToken(e) => {
+        cognito::auth::RevokeError::Call(e) => {
             assert_eq!(e.code(), Some("UnsupportedTokenTypeException"))
         }
         other => panic!("expected RevokeToken, got {other:?}"),
@@ -2412,7 +2378,7 @@ async fn rotation_sign_out_and_revocation() {
         json!({"ClientId": CLIENT, "Token": refresh}),
     );
     let err = tokens_for(access_token("dana"), None)
-        .revoke(&idp, CLIENT)
+        .revoke(&idp)
         .await
         .expect_err("nothing to revoke");
     assert!(

@@ -19,7 +19,6 @@ use cognito::identity::credentials::{
     user_pool_login_provider, IdentityCredentialsError, IdentityPoolCredentialsProvider,
     DEFAULT_REFRESH_BUFFER, PROVIDER_NAME,
 };
-use cognito::identity::errors::NotAuthorizedException;
 use cognito::identity::operation::{GetCredentialsForIdentityError, GetIdError};
 use cognito::{Config, RetryConfig};
 use hmac::{KeyInit, Mac};
@@ -440,15 +439,19 @@ async fn get_id_failure_surfaces_typed_through_provide_credentials() {
         }
         other => panic!("expected GetId NotAuthorizedException, got {other:?}"),
     }
+    // One message per layer: what failed, then the service's answer.
+    assert_eq!(typed.to_string(), "identity pool credentials: GetId failed");
     assert_eq!(
-        typed.to_string(),
-        "identity pool credentials: GetId failed: NotAuthorizedException: \
-         Unauthenticated access is not supported for this identity pool."
+        typed.source().map(|s| s.to_string()).as_deref(),
+        Some("NotAuthorizedException: Unauthenticated access is not supported for this identity pool.")
     );
-    // The whole chain down to the exception structure.
-    let exception = find_in_chain::<NotAuthorizedException>(&err).expect("exception in chain");
+    // The chain down to the call's error, which holds the exception structure.
+    let call = find_in_chain::<cognito::Error<GetIdError>>(&err).expect("call error in chain");
+    let exception = match call.service_error() {
+        Some(GetIdError::NotAuthorizedException(e)) => e,
+        other => panic!("expected NotAuthorizedException, got {other:?}"),
+    };
     assert_eq!(exception.meta().code(), Some("NotAuthorizedException"));
-    assert!(find_in_chain::<cognito::Error<GetIdError>>(&err).is_some());
     assert_eq!(targets(&server), [GET_ID]);
     assert_eq!(provider.cached_identity_id(), None);
 }
@@ -883,7 +886,8 @@ async fn provider_failure_surfaces_through_the_client_error() {
     assert!(matches!(err, cognito::Error::Credentials(_)), "{err:?}");
     let typed = find_in_chain::<IdentityCredentialsError>(&err).expect("provider error in chain");
     assert_eq!(typed.code(), Some("NotAuthorizedException"));
-    assert!(find_in_chain::<NotAuthorizedException>(&err).is_some());
+    assert!(find_in_chain::<cognito::Error<GetIdError>>(&err)
+        .is_some_and(|e| e.is_not_authorized_exception()));
     // Only the GetId was sent: nothing unsigned went out as ListUserPools.
     assert_eq!(targets(&server), [GET_ID]);
 }

@@ -25,7 +25,9 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use base64::Engine as _;
 #[cfg(feature = "srp")]
 use cognito::auth::srp::{cognito_timestamp, SrpClient};
-use cognito::auth::{secret_hash, RefreshError, SignInError, SignInStep, SignedIn, Tokens};
+use cognito::auth::{
+    secret_hash, AppClient, RefreshError, SignInError, SignInStep, SignedIn, Tokens, UserPoolId,
+};
 use cognito::idp::operation::GetUserError;
 use cognito::idp::types::{
     ExplicitAuthFlowsType, MessageActionType, PasswordPolicyType, SoftwareTokenMfaConfigType,
@@ -233,8 +235,9 @@ async fn password_sign_in_refresh_and_global_sign_out() {
     let before = SystemTime::now();
     let signed = expect_signed_in(
         public
-            .sign_in(&pool.client_id)
-            .password("alice", PASSWORD)
+            .app_client(&pool.client_id)
+            .sign_in("alice")
+            .password(PASSWORD)
             .await
             .expect("USER_PASSWORD_AUTH"),
     );
@@ -252,19 +255,21 @@ async fn password_sign_in_refresh_and_global_sign_out() {
 
     // Wrong password, unknown user: typed errors of InitiateAuth.
     let err = public
-        .sign_in(&pool.client_id)
-        .password("alice", "Wr0ng-Password")
+        .app_client(&pool.client_id)
+        .sign_in("alice")
+        .password("Wr0ng-Password")
         .await
         .expect_err("wrong password");
-    assert!(matches!(err, SignInError::InitiateAuth(_)), "{err:?}");
+    assert!(matches!(err, SignInError::Call(_)), "{err:?}");
     assert_eq!(err.code(), Some("NotAuthorizedException"));
     assert_eq!(
         err.to_string(),
         "NotAuthorizedException: Incorrect username or password."
     );
     let err = public
-        .sign_in(&pool.client_id)
-        .password("nobody", PASSWORD)
+        .app_client(&pool.client_id)
+        .sign_in("nobody")
+        .password(PASSWORD)
         .await
         .expect_err("unknown user");
     assert_eq!(err.code(), Some("UserNotFoundException"));
@@ -273,7 +278,7 @@ async fn password_sign_in_refresh_and_global_sign_out() {
     let before = SystemTime::now();
     let refreshed = signed
         .tokens
-        .refresh(&public, &pool.client_id, None)
+        .refresh(&public.app_client(&pool.client_id))
         .await
         .expect("REFRESH_TOKEN_AUTH");
     assert_ne!(refreshed.access_token(), signed.tokens.access_token());
@@ -288,15 +293,15 @@ async fn password_sign_in_refresh_and_global_sign_out() {
 
     // GlobalSignOut: moto forgets every access token of the user and revokes the refresh tokens.
     refreshed
-        .global_sign_out(&public)
+        .global_sign_out(&public.app_client(&pool.client_id))
         .await
         .expect("GlobalSignOut");
     let err = refreshed
-        .refresh(&public, &pool.client_id, None)
+        .refresh(&public.app_client(&pool.client_id))
         .await
         .expect_err("refresh after global sign-out");
     match &err {
-        RefreshError::InitiateAuth(e) => {
+        RefreshError::Call(e) => {
             assert_eq!(e.code(), Some("NotAuthorizedException"));
             assert_eq!(e.message(), Some("Refresh Token has been revoked"));
         }
@@ -310,7 +315,7 @@ async fn password_sign_in_refresh_and_global_sign_out() {
         assert_eq!(err.message(), Some("Invalid token"));
     }
     let err = refreshed
-        .global_sign_out(&public)
+        .global_sign_out(&public.app_client(&pool.client_id))
         .await
         .expect_err("a second sign-out with a forgotten token");
     assert_eq!(err.code(), Some("NotAuthorizedException"));
@@ -318,8 +323,9 @@ async fn password_sign_in_refresh_and_global_sign_out() {
     // Signing in again works.
     let again = expect_signed_in(
         public
-            .sign_in(&pool.client_id)
-            .password("alice", PASSWORD)
+            .app_client(&pool.client_id)
+            .sign_in("alice")
+            .password(PASSWORD)
             .await
             .expect("sign-in after sign-out"),
     );
@@ -348,26 +354,29 @@ async fn admin_sign_in_and_new_password_required() {
     let before = SystemTime::now();
     let signed = expect_signed_in(
         admin
-            .admin_sign_in(&pool.id, &pool.client_id)
-            .password("alice", PASSWORD)
+            .app_client(&pool.client_id)
+            .admin_sign_in(&UserPoolId::new(&pool.id), "alice")
+            .password(PASSWORD)
             .await
             .expect("ADMIN_USER_PASSWORD_AUTH"),
     );
     assert_moto_tokens(&signed.tokens, &pool, "alice", before);
     let err = admin
-        .admin_sign_in(&pool.id, &pool.client_id)
-        .password("alice", "Wr0ng-Password")
+        .app_client(&pool.client_id)
+        .admin_sign_in(&UserPoolId::new(&pool.id), "alice")
+        .password("Wr0ng-Password")
         .await
         .expect_err("wrong password");
-    assert!(matches!(err, SignInError::AdminInitiateAuth(_)), "{err:?}");
+    assert!(matches!(err, SignInError::Call(_)), "{err:?}");
     assert_eq!(err.code(), Some("NotAuthorizedException"));
 
     // An admin-created user: NEW_PASSWORD_REQUIRED (moto sends no attributes with it).
     admin_create_user(&admin, &pool, "bob").await;
     let new_password_step = || async {
         let step = admin
-            .admin_sign_in(&pool.id, &pool.client_id)
-            .password("bob", TEMPORARY_PASSWORD)
+            .app_client(&pool.client_id)
+            .admin_sign_in(&UserPoolId::new(&pool.id), "bob")
+            .password(TEMPORARY_PASSWORD)
             .await
             .expect("temporary password");
         match step {
@@ -387,10 +396,7 @@ async fn admin_sign_in_and_new_password_required() {
         .respond("short", [("name", "Bob")])
         .await
         .expect_err("weak password");
-    assert!(
-        matches!(err, SignInError::AdminRespondToAuthChallenge(_)),
-        "{err:?}"
-    );
+    assert!(matches!(err, SignInError::Call(_)), "{err:?}");
     assert_eq!(err.code(), Some("InvalidPasswordException"));
 
     let challenge = new_password_step().await;
@@ -414,8 +420,9 @@ async fn admin_sign_in_and_new_password_required() {
     // The same through the public flow, for another admin-created user.
     admin_create_user(&admin, &pool, "carol").await;
     let step = public
-        .sign_in(&pool.client_id)
-        .password("carol", TEMPORARY_PASSWORD)
+        .app_client(&pool.client_id)
+        .sign_in("carol")
+        .password(TEMPORARY_PASSWORD)
         .await
         .expect("temporary password");
     let SignInStep::NewPasswordRequired(challenge) = step else {
@@ -434,8 +441,9 @@ async fn admin_sign_in_and_new_password_required() {
     );
     assert_moto_tokens(&signed.tokens, &pool, "carol", before);
     let err = public
-        .sign_in(&pool.client_id)
-        .password("carol", TEMPORARY_PASSWORD)
+        .app_client(&pool.client_id)
+        .sign_in("carol")
+        .password(TEMPORARY_PASSWORD)
         .await
         .expect_err("the temporary password after the change");
     assert_eq!(err.code(), Some("NotAuthorizedException"));
@@ -467,11 +475,11 @@ async fn app_client_with_a_secret() {
     assert_eq!(described.client_secret.as_deref(), Some(secret.as_str()));
     sign_up(&admin, &public, &pool, "erin").await;
 
-    let idp = public.with_app_client_secret(&pool.client_id, &secret);
+    let idp = public.app_client(&pool.client_id).with_secret(&secret);
     let before = SystemTime::now();
     let signed = expect_signed_in(
-        idp.sign_in(&pool.client_id)
-            .password("erin", PASSWORD)
+        idp.sign_in("erin")
+            .password(PASSWORD)
             .await
             .expect("USER_PASSWORD_AUTH with a secret"),
     );
@@ -481,7 +489,7 @@ async fn app_client_with_a_secret() {
     // the access token's username claim is accepted, another secret's is not.
     let refreshed = signed
         .tokens
-        .refresh(&idp, &pool.client_id, None)
+        .refresh(&idp)
         .await
         .expect("refresh with SECRET_HASH");
     assert_eq!(
@@ -490,14 +498,16 @@ async fn app_client_with_a_secret() {
             .expect("GetUser"),
         "erin"
     );
-    let wrong = public.with_app_client_secret(&pool.client_id, "not-the-secret");
+    let wrong = public
+        .app_client(&pool.client_id)
+        .with_secret("not-the-secret");
     let err = signed
         .tokens
-        .refresh(&wrong, &pool.client_id, None)
+        .refresh(&wrong)
         .await
         .expect_err("wrong secret");
     match &err {
-        RefreshError::InitiateAuth(e) => {
+        RefreshError::Call(e) => {
             assert_eq!(e.code(), Some("NotAuthorizedException"));
             // moto puts the hash it refused in the message.
             let refused = secret_hash("erin", &pool.client_id, "not-the-secret");
@@ -507,11 +517,11 @@ async fn app_client_with_a_secret() {
     }
     let err = signed
         .tokens
-        .refresh(&public, &pool.client_id, None)
+        .refresh(&public.app_client(&pool.client_id))
         .await
         .expect_err("no secret at all");
     assert!(
-        matches!(&err, RefreshError::InitiateAuth(e) if e.code() == Some("NotAuthorizedException")),
+        matches!(&err, RefreshError::Call(e) if e.code() == Some("NotAuthorizedException")),
         "{err:?}"
     );
 
@@ -521,27 +531,27 @@ async fn app_client_with_a_secret() {
 }
 
 #[cfg(feature = "srp")]
-async fn srp_initiation_checks_the_secret_hash(idp: &Client, wrong: &Client, pool: &Pool) {
+async fn srp_initiation_checks_the_secret_hash(idp: &AppClient, wrong: &AppClient, pool: &Pool) {
     // USER_SRP_AUTH: moto checks SECRET_HASH of USERNAME on InitiateAuth. With the right secret the flow
     // passes InitiateAuth and answers PASSWORD_VERIFIER; moto then looks the user up by the
     // USER_ID_FOR_SRP (its sub), which only works in pools that sign in by e-mail (see the SRP test), so
     // in this username pool it ends at RespondToAuthChallenge. With a wrong secret InitiateAuth is refused.
     let err = idp
-        .sign_in(&pool.client_id)
-        .password_srp(&pool.id, "erin", PASSWORD)
+        .sign_in("erin")
+        .password_srp(&UserPoolId::new(&pool.id), PASSWORD)
         .await
         .expect_err("moto resolves USER_ID_FOR_SRP only in e-mail pools");
     assert!(
-        matches!(&err, SignInError::RespondToAuthChallenge(_)),
+        matches!(&err, SignInError::Call(_)),
         "InitiateAuth must be accepted with the right SECRET_HASH: {err:?}"
     );
     assert_eq!(err.code(), Some("UserNotFoundException"));
     let err = wrong
-        .sign_in(&pool.client_id)
-        .password_srp(&pool.id, "erin", PASSWORD)
+        .sign_in("erin")
+        .password_srp(&UserPoolId::new(&pool.id), PASSWORD)
         .await
         .expect_err("wrong secret");
-    assert!(matches!(err, SignInError::InitiateAuth(_)), "{err:?}");
+    assert!(matches!(err, SignInError::Call(_)), "{err:?}");
     assert_eq!(err.code(), Some("NotAuthorizedException"));
 }
 
@@ -581,8 +591,9 @@ async fn srp_sign_in() {
     // PASSWORD_VERIFIER with a SECRET_BLOCK that is a UUID (decoded leniently, as pycognito and the JS
     // SDK do), and accepts the claim: moto runs the flow without checking the SRP math.
     let signed_in = public
-        .sign_in(&pool.client_id)
-        .password_srp(&pool.id, "dana@example.com", PASSWORD)
+        .app_client(&pool.client_id)
+        .sign_in("dana@example.com")
+        .password_srp(&UserPoolId::new(&pool.id), PASSWORD)
         .await
         .expect("typed SRP flow")
         .into_signed_in()
@@ -648,7 +659,7 @@ async fn srp_sign_in() {
     );
     // Refresh of such tokens works too.
     let refreshed = tokens
-        .refresh(&public, &pool.client_id, None)
+        .refresh(&public.app_client(&pool.client_id))
         .await
         .expect("refresh");
     assert_eq!(refreshed.username().as_deref(), Some(sub.as_str()));
@@ -877,7 +888,8 @@ async fn totp_mfa_setup_then_sign_in_with_codes() {
     enable_totp_mfa(&admin, &pool).await;
     // The secret client: moto checks SECRET_HASH on the SOFTWARE_TOKEN_MFA answer.
     let idp = public_client(&moto)
-        .with_app_client_secret(&pool.client_id, pool.secret.as_deref().unwrap());
+        .app_client(&pool.client_id)
+        .with_secret(pool.secret.as_deref().unwrap());
 
     // moto asks for MFA set-up only after NEW_PASSWORD_REQUIRED or SRP, so: an admin-created user.
     let mfa_setup = |username: String| {
@@ -885,8 +897,8 @@ async fn totp_mfa_setup_then_sign_in_with_codes() {
         async move {
             admin_create_user(admin, pool, &username).await;
             let step = idp
-                .sign_in(&pool.client_id)
-                .password(&username, TEMPORARY_PASSWORD)
+                .sign_in(username.as_str())
+                .password(TEMPORARY_PASSWORD)
                 .await
                 .expect("temporary password");
             let SignInStep::NewPasswordRequired(n) = step else {
@@ -910,13 +922,11 @@ async fn totp_mfa_setup_then_sign_in_with_codes() {
         .await
         .expect("AssociateSoftwareToken");
     let err = setup
-        .verify_software_token(&wrong_totp(secret.expose()), Some("phone"))
+        .device_name("phone")
+        .verify_software_token(&wrong_totp(secret.expose()))
         .await
         .expect_err("wrong code");
-    assert!(
-        matches!(err, SignInError::VerifySoftwareToken(_)),
-        "{err:?}"
-    );
+    assert!(matches!(err, SignInError::Call(_)), "{err:?}");
     assert_eq!(err.code(), Some("CodeMismatchException"));
     assert_eq!(
         err.to_string(),
@@ -949,7 +959,10 @@ async fn totp_mfa_setup_then_sign_in_with_codes() {
             assert_eq!(format!("{secret:?}"), "TotpSecret(<redacted>)");
             assert!(!format!("{setup:?}").contains(MOTO_TOTP_SECRET));
             let before = SystemTime::now();
-            let step = setup.verify_software_token(&code, Some("phone")).await?;
+            let step = setup
+                .device_name("phone")
+                .verify_software_token(&code)
+                .await?;
             Ok((username, (before, step)))
         }
     })
@@ -961,8 +974,8 @@ async fn totp_mfa_setup_then_sign_in_with_codes() {
     // The next sign-in asks SOFTWARE_TOKEN_MFA; a wrong code is refused, the right one accepted.
     let totp_step = || async {
         match idp
-            .sign_in(&pool.client_id)
-            .password(&username, PASSWORD)
+            .sign_in(username.as_str())
+            .password(PASSWORD)
             .await
             .expect("password")
         {
@@ -982,10 +995,7 @@ async fn totp_mfa_setup_then_sign_in_with_codes() {
         .respond(&wrong_totp(MOTO_TOTP_SECRET))
         .await
         .expect_err("wrong code");
-    assert!(
-        matches!(err, SignInError::RespondToAuthChallenge(_)),
-        "{err:?}"
-    );
+    assert!(matches!(err, SignInError::Call(_)), "{err:?}");
     assert_eq!(err.code(), Some("CodeMismatchException"));
     assert_eq!(err.to_string(), "CodeMismatchException: MFA Code Mismatch");
 
@@ -1006,8 +1016,9 @@ async fn totp_mfa_setup_then_sign_in_with_codes() {
         let (plain, pool, username) = (&plain, &pool, &username);
         async move {
             let SignInStep::SoftwareTokenMfa(challenge) = plain
-                .sign_in(&pool.client_id)
-                .password(username, PASSWORD)
+                .app_client(&pool.client_id)
+                .sign_in(username.as_str())
+                .password(PASSWORD)
                 .await
                 .expect("password")
             else {

@@ -14,6 +14,18 @@ use cognito::idp::types::AuthFlowType;
 use support::{CannedResponse, RecordingServer};
 
 /// The first error of type `T` in `e`'s source chain.
+/// An error and its sources, joined with `: `.
+fn chain(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut out = e.to_string();
+    let mut current = e.source();
+    while let Some(error) = current {
+        out.push_str(": ");
+        out.push_str(&error.to_string());
+        current = error.source();
+    }
+    out
+}
+
 fn find_in_chain<'a, T: std::error::Error + 'static>(
     e: &'a (dyn std::error::Error + 'static),
 ) -> Option<&'a T> {
@@ -71,7 +83,13 @@ async fn assume_role_profile_is_a_clear_error_and_unsigned_calls_still_work() {
     let cognito::Error::Credentials(credentials_error) = &err else {
         panic!("expected Error::Credentials, got {err:?}");
     };
-    let text = credentials_error.to_string();
+    // One message per layer: what failed, then, down the source chain (as anyhow's `{:#}` prints
+    // it), why.
+    assert_eq!(
+        credentials_error.to_string(),
+        "cannot sign ListUserPools: the credentials provider failed"
+    );
+    let text = chain(&err);
     assert!(text.starts_with("cannot sign ListUserPools: "), "{text}");
     assert!(
         text.contains(

@@ -15,7 +15,7 @@ use std::sync::Mutex;
 use std::time::SystemTime;
 
 use cognito::auth::srp::{DevicePassword, DeviceVerifier, SrpClient};
-use cognito::auth::{AppClient, ClientSecret, RememberedDevice, Tokens};
+use cognito::auth::{AppClientSecret, ClientSecret, RememberedDevice, Tokens};
 use cognito::identity::credentials::IdentityPoolCredentialsProvider;
 use cognito::idp::types::AuthenticationResultType;
 
@@ -118,8 +118,10 @@ fn secrets_are_wiped_before_they_are_freed() {
         }),
     );
     check(
-        "AppClient",
-        freed_in_clear(marker_bytes, || drop(AppClient::new("client", marker()))),
+        "AppClientSecret",
+        freed_in_clear(marker_bytes, || {
+            drop(AppClientSecret::new("client", marker()))
+        }),
     );
     check(
         "DevicePassword",

@@ -7,8 +7,10 @@
 //!
 //! ```no_run
 //! # async fn demo(idp: cognito::idp::Client) -> Result<(), Box<dyn std::error::Error>> {
-//! use cognito::auth::SignInStep;
-//! let step = idp.sign_in("app-client-id").password_srp("us-east-1_Pool", "alice", "correct horse").await?;
+//! use cognito::auth::{SignInStep, UserPoolId};
+//! let app = idp.app_client("app-client-id");
+//! let pool = UserPoolId::new("us-east-1_Pool");
+//! let step = app.sign_in("alice").password_srp(&pool, "correct horse").await?;
 //! let signed_in = match step {
 //!     SignInStep::SignedIn(s) => s,
 //!     SignInStep::SoftwareTokenMfa(c) => match c.respond("123456").await? {
@@ -25,8 +27,8 @@
 //! value answers one `PASSWORD_VERIFIER`: a service that asks again gets an error
 //! ([`SignInError::TooManyChallenges`], or [`SignInError::Srp`] with `SrpError::EphemeralUsed`).
 //!
-//! SECRET_HASH: give the client the app client's secret (`idp::Client::with_app_client_secret`) and every
-//! step carries the right hash (after SRP, of the `USER_ID_FOR_SRP`).
+//! SECRET_HASH: give the app client its secret ([`AppClient::with_secret`]) and every step carries the
+//! right hash (after SRP, of the `USER_ID_FOR_SRP`).
 
 use std::collections::HashMap;
 use std::fmt;
@@ -34,12 +36,11 @@ use std::time::SystemTime;
 
 use zeroize::{Zeroize, Zeroizing};
 
+use crate::auth::app_client::{AppClient, UserPoolId};
 use crate::auth::tokens::Tokens;
 use crate::idp::operation::{
-    AdminInitiateAuthError, AdminInitiateAuthOutput, AdminRespondToAuthChallengeError,
-    AdminRespondToAuthChallengeOutput, AssociateSoftwareTokenError, ConfirmDeviceError,
-    InitiateAuthError, InitiateAuthOutput, RespondToAuthChallengeError,
-    RespondToAuthChallengeOutput, UpdateDeviceStatusError, VerifySoftwareTokenError,
+    AdminInitiateAuthOutput, AdminRespondToAuthChallengeOutput, InitiateAuthOutput,
+    RespondToAuthChallengeOutput,
 };
 use crate::idp::types::{
     AuthFlowType, AuthenticationResultType, ChallengeNameType, VerifySoftwareTokenResponseType,
@@ -51,22 +52,20 @@ use crate::Error;
 /// [`SignInError::TooManyChallenges`]: the longest honest sequence has three.
 pub const MAX_AUTOMATIC_ANSWERS: usize = 4;
 
-impl crate::idp::Client {
-    /// Starts a user sign-in for app client `client_id` (public-client calls: no AWS credentials needed).
-    pub fn sign_in(&self, client_id: impl Into<String>) -> SignIn {
+impl AppClient {
+    /// Starts signing in `username` with this app client (public-client calls: no AWS credentials needed).
+    /// Choose the first factor with one of [`SignIn`]'s methods.
+    pub fn sign_in(&self, username: impl Into<String>) -> SignIn {
         SignIn {
-            flow: Flow::new(self.clone(), client_id.into(), None),
+            flow: Flow::new(self, None, username.into()),
         }
     }
 
-    /// Starts a server-side sign-in (`AdminInitiateAuth`, signed with AWS credentials) in `user_pool_id`.
-    pub fn admin_sign_in(
-        &self,
-        user_pool_id: impl Into<String>,
-        client_id: impl Into<String>,
-    ) -> SignIn {
+    /// Starts a server-side sign-in of `username` in `user_pool` (`AdminInitiateAuth`, signed with AWS
+    /// credentials, so the user-pools client needs them).
+    pub fn admin_sign_in(&self, user_pool: &UserPoolId, username: impl Into<String>) -> SignIn {
         SignIn {
-            flow: Flow::new(self.clone(), client_id.into(), Some(user_pool_id.into())),
+            flow: Flow::new(self, Some(user_pool.as_str().to_owned()), username.into()),
         }
     }
 }
@@ -94,12 +93,7 @@ impl SignIn {
 
     /// Username and password sent to Cognito over TLS (`USER_PASSWORD_AUTH`, or
     /// `ADMIN_USER_PASSWORD_AUTH` for an admin sign-in).
-    pub async fn password(
-        mut self,
-        username: &str,
-        password: &str,
-    ) -> Result<SignInStep, SignInError> {
-        self.flow.username = username.to_owned();
+    pub async fn password(self, password: &str) -> Result<SignInStep, SignInError> {
         let flow = if self.flow.admin_pool.is_some() {
             AuthFlowType::AdminUserPasswordAuth
         } else {
@@ -112,16 +106,14 @@ impl SignIn {
     }
 
     /// Username and password proven with SRP (`USER_SRP_AUTH`): the password never leaves the process.
-    /// `user_pool_id` names the pool (`us-east-1_AbCdEf`), whose name part the proof hashes.
+    /// `user_pool` is the app client's pool, whose name part the proof hashes.
     #[cfg(feature = "srp")]
     pub async fn password_srp(
-        mut self,
-        user_pool_id: &str,
-        username: &str,
+        self,
+        user_pool: &UserPoolId,
         password: &str,
     ) -> Result<SignInStep, SignInError> {
-        self.flow.username = username.to_owned();
-        let srp = crate::auth::srp::SrpClient::new(user_pool_id).map_err(SignInError::Srp)?;
+        let srp = crate::auth::srp::SrpClient::new(user_pool.as_str()).map_err(SignInError::Srp)?;
         let mut params = self.flow.base_parameters();
         params.insert("SRP_A".to_owned(), srp.srp_a());
         let out = self
@@ -132,10 +124,23 @@ impl SignIn {
     }
 
     /// Choice-based sign-in (`USER_AUTH`): Cognito answers with the first factors the user can use
-    /// ([`SignInStep::SelectChallenge`]), or goes straight to `preferred` when it is available.
-    pub async fn user_auth(
-        mut self,
-        username: &str,
+    /// ([`SignInStep::SelectChallenge`]).
+    pub async fn user_auth(self) -> Result<SignInStep, SignInError> {
+        self.start_user_auth(None).await
+    }
+
+    /// Choice-based sign-in (`USER_AUTH`) that goes straight to `preferred` (`EMAIL_OTP`, `SMS_OTP`,
+    /// `WEB_AUTHN`) when the user can use it. For the password, use
+    /// [`user_auth_password`](Self::user_auth_password) or [`user_auth_srp`](Self::user_auth_srp).
+    pub async fn user_auth_preferring(
+        self,
+        preferred: ChallengeNameType,
+    ) -> Result<SignInStep, SignInError> {
+        self.start_user_auth(Some(preferred)).await
+    }
+
+    async fn start_user_auth(
+        self,
         preferred: Option<ChallengeNameType>,
     ) -> Result<SignInStep, SignInError> {
         if matches!(
@@ -148,7 +153,6 @@ impl SignIn {
                     .into(),
             ));
         }
-        self.flow.username = username.to_owned();
         let mut params = self.flow.base_parameters();
         if let Some(p) = preferred {
             params.insert("PREFERRED_CHALLENGE".to_owned(), p.as_str().to_owned());
@@ -158,12 +162,7 @@ impl SignIn {
     }
 
     /// Choice-based sign-in (`USER_AUTH`) with the password as the preferred first factor.
-    pub async fn user_auth_password(
-        mut self,
-        username: &str,
-        password: &str,
-    ) -> Result<SignInStep, SignInError> {
-        self.flow.username = username.to_owned();
+    pub async fn user_auth_password(self, password: &str) -> Result<SignInStep, SignInError> {
         let mut params = self.flow.base_parameters();
         params.insert("PREFERRED_CHALLENGE".to_owned(), "PASSWORD".to_owned());
         params.insert("PASSWORD".to_owned(), password.to_owned());
@@ -174,13 +173,11 @@ impl SignIn {
     /// Choice-based sign-in (`USER_AUTH`) with the SRP-proven password as the preferred first factor.
     #[cfg(feature = "srp")]
     pub async fn user_auth_srp(
-        mut self,
-        user_pool_id: &str,
-        username: &str,
+        self,
+        user_pool: &UserPoolId,
         password: &str,
     ) -> Result<SignInStep, SignInError> {
-        self.flow.username = username.to_owned();
-        let srp = crate::auth::srp::SrpClient::new(user_pool_id).map_err(SignInError::Srp)?;
+        let srp = crate::auth::srp::SrpClient::new(user_pool.as_str()).map_err(SignInError::Srp)?;
         let mut params = self.flow.base_parameters();
         params.insert("PREFERRED_CHALLENGE".to_owned(), "PASSWORD_SRP".to_owned());
         params.insert("SRP_A".to_owned(), srp.srp_a());
@@ -189,8 +186,7 @@ impl SignIn {
     }
 
     /// Custom authentication driven by your Lambda triggers (`CUSTOM_AUTH`).
-    pub async fn custom(mut self, username: &str) -> Result<SignInStep, SignInError> {
-        self.flow.username = username.to_owned();
+    pub async fn custom(self) -> Result<SignInStep, SignInError> {
         let params = self.flow.base_parameters();
         let out = self.flow.initiate(AuthFlowType::CustomAuth, params).await?;
         self.flow.advance(out, None).await
@@ -306,10 +302,33 @@ pub struct NewDevice {
 }
 
 impl NewDevice {
-    /// `ConfirmDevice` with a freshly generated device password and SRP verifier, then, when `remember`,
-    /// `UpdateDeviceStatus` to `remembered`. Returns what to save for later sign-ins.
+    /// `ConfirmDevice` with a freshly generated device password and SRP verifier, with the signed-in user's
+    /// `tokens`: the device is tracked (not remembered, unless the pool remembers every device). Returns what
+    /// to save for later sign-ins.
     #[cfg(feature = "srp")]
     pub async fn confirm(
+        &self,
+        tokens: &Tokens,
+        device_name: &str,
+    ) -> Result<RememberedDevice, SignInError> {
+        self.confirm_device(tokens.access_token(), device_name, false)
+            .await
+    }
+
+    /// [`confirm`](Self::confirm), then `UpdateDeviceStatus` to `remembered` (for pools where users opt in
+    /// to remembering devices): later sign-ins with the device may skip MFA.
+    #[cfg(feature = "srp")]
+    pub async fn confirm_and_remember(
+        &self,
+        tokens: &Tokens,
+        device_name: &str,
+    ) -> Result<RememberedDevice, SignInError> {
+        self.confirm_device(tokens.access_token(), device_name, true)
+            .await
+    }
+
+    #[cfg(feature = "srp")]
+    async fn confirm_device(
         &self,
         access_token: &str,
         device_name: &str,
@@ -326,7 +345,7 @@ impl NewDevice {
             .device_secret_verifier_config(verifier.secret_verifier_config())
             .send()
             .await
-            .map_err(SignInError::ConfirmDevice)?;
+            .map_err(SignInError::from)?;
         if remember {
             self.client
                 .update_device_status()
@@ -335,7 +354,7 @@ impl NewDevice {
                 .device_remembered_status(crate::idp::types::DeviceRememberedStatusType::Remembered)
                 .send()
                 .await
-                .map_err(SignInError::UpdateDeviceStatus)?;
+                .map_err(SignInError::from)?;
         }
         Ok(RememberedDevice {
             device_key: self.device_key.clone(),
@@ -443,6 +462,8 @@ impl SelectMfaType {
 pub struct MfaSetup {
     /// The MFA types the user may set up (`MFAS_CAN_SETUP`).
     pub options: Vec<String>,
+    /// The name [`verify_software_token`](Self::verify_software_token) gives the authenticator.
+    device_name: Option<String>,
     challenge: Challenge,
 }
 
@@ -457,7 +478,7 @@ impl MfaSetup {
             .session(self.challenge.session.as_str().to_owned())
             .send()
             .await
-            .map_err(SignInError::AssociateSoftwareToken)?;
+            .map_err(SignInError::from)?;
         if let Some(s) = out.session {
             self.challenge.session = Zeroizing::new(s);
         }
@@ -467,12 +488,15 @@ impl MfaSetup {
         Ok(TotpSecret(secret))
     }
 
+    /// Names the authenticator (`FriendlyDeviceName` of `VerifySoftwareToken`), as the user will see it
+    /// among their MFA devices.
+    pub fn device_name(mut self, name: impl Into<String>) -> Self {
+        self.device_name = Some(name.into());
+        self
+    }
+
     /// `VerifySoftwareToken` with a code from the app, then answers `MFA_SETUP`.
-    pub async fn verify_software_token(
-        mut self,
-        code: &str,
-        friendly_name: Option<&str>,
-    ) -> Result<SignInStep, SignInError> {
+    pub async fn verify_software_token(mut self, code: &str) -> Result<SignInStep, SignInError> {
         let mut call = self
             .challenge
             .flow
@@ -480,13 +504,10 @@ impl MfaSetup {
             .verify_software_token()
             .session(self.challenge.session.as_str().to_owned())
             .user_code(code);
-        if let Some(name) = friendly_name {
+        if let Some(name) = self.device_name.take() {
             call = call.friendly_device_name(name);
         }
-        let out = call
-            .send()
-            .await
-            .map_err(SignInError::VerifySoftwareToken)?;
+        let out = call.send().await.map_err(SignInError::from)?;
         if out.status != Some(VerifySoftwareTokenResponseType::Success) {
             return Err(SignInError::CodeMismatch);
         }
@@ -563,10 +584,10 @@ impl SelectChallenge {
     #[cfg(feature = "srp")]
     pub async fn password_srp(
         self,
-        user_pool_id: &str,
+        user_pool: &UserPoolId,
         password: &str,
     ) -> Result<SignInStep, SignInError> {
-        let srp = crate::auth::srp::SrpClient::new(user_pool_id).map_err(SignInError::Srp)?;
+        let srp = crate::auth::srp::SrpClient::new(user_pool.as_str()).map_err(SignInError::Srp)?;
         let responses = HashMap::from([
             ("ANSWER".to_owned(), "PASSWORD_SRP".to_owned()),
             ("SRP_A".to_owned(), srp.srp_a()),
@@ -671,27 +692,20 @@ impl OtherChallenge {
 }
 
 /// Why a sign-in step failed.
+///
+/// A failed call to Cognito is [`SignInError::Call`], whatever the operation: its error is the service-wide
+/// [`idp::Error`](crate::idp::Error), so one `match` covers `InitiateAuth`, `RespondToAuthChallenge` and
+/// the rest; [`code`](Self::code), [`service_error`](Self::service_error) and the like read it without
+/// one.
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum SignInError {
-    /// `InitiateAuth` failed.
-    InitiateAuth(Error<InitiateAuthError>),
-    /// `AdminInitiateAuth` failed.
-    AdminInitiateAuth(Error<AdminInitiateAuthError>),
-    /// `RespondToAuthChallenge` failed.
-    RespondToAuthChallenge(Error<RespondToAuthChallengeError>),
-    /// `AdminRespondToAuthChallenge` failed.
-    AdminRespondToAuthChallenge(Error<AdminRespondToAuthChallengeError>),
-    /// `AssociateSoftwareToken` failed.
-    AssociateSoftwareToken(Error<AssociateSoftwareTokenError>),
-    /// `VerifySoftwareToken` failed.
-    VerifySoftwareToken(Error<VerifySoftwareTokenError>),
+    /// A call to Cognito failed: the service answered with an error (`NotAuthorizedException`,
+    /// `CodeMismatchException`, …), or the request failed or timed out. Displays as that error, whose
+    /// source is this error's source (one message per layer).
+    Call(Error<crate::idp::Error>),
     /// `VerifySoftwareToken` did not accept the code.
     CodeMismatch,
-    /// `ConfirmDevice` failed.
-    ConfirmDevice(Error<ConfirmDeviceError>),
-    /// `UpdateDeviceStatus` failed.
-    UpdateDeviceStatus(Error<UpdateDeviceStatusError>),
     /// The SRP computation failed (bad values from the server).
     #[cfg(feature = "srp")]
     Srp(crate::auth::srp::SrpError),
@@ -707,20 +721,22 @@ pub enum SignInError {
     Malformed(String),
 }
 
+impl<E> From<Error<E>> for SignInError
+where
+    Error<crate::idp::Error>: From<Error<E>>,
+{
+    fn from(e: Error<E>) -> SignInError {
+        SignInError::Call(e.into())
+    }
+}
+
 impl fmt::Display for SignInError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            SignInError::InitiateAuth(e) => write!(f, "{e}"),
-            SignInError::AdminInitiateAuth(e) => write!(f, "{e}"),
-            SignInError::RespondToAuthChallenge(e) => write!(f, "{e}"),
-            SignInError::AdminRespondToAuthChallenge(e) => write!(f, "{e}"),
-            SignInError::AssociateSoftwareToken(e) => write!(f, "{e}"),
-            SignInError::VerifySoftwareToken(e) => write!(f, "{e}"),
+            SignInError::Call(e) => e.fmt(f),
             SignInError::CodeMismatch => f.write_str("the authenticator code was not accepted"),
-            SignInError::ConfirmDevice(e) => write!(f, "{e}"),
-            SignInError::UpdateDeviceStatus(e) => write!(f, "{e}"),
             #[cfg(feature = "srp")]
-            SignInError::Srp(e) => write!(f, "SRP: {e}"),
+            SignInError::Srp(_) => f.write_str("SRP computation failed"),
             SignInError::UnexpectedChallenge(name) => write!(f, "unexpected challenge {name}"),
             SignInError::TooManyChallenges(limit) => write!(
                 f,
@@ -733,16 +749,11 @@ impl fmt::Display for SignInError {
 }
 
 impl std::error::Error for SignInError {
+    /// For [`SignInError::Call`], the call's error's own source (its message is already this one's);
+    /// for [`SignInError::Srp`], the SRP error.
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            SignInError::InitiateAuth(e) => Some(e),
-            SignInError::AdminInitiateAuth(e) => Some(e),
-            SignInError::RespondToAuthChallenge(e) => Some(e),
-            SignInError::AdminRespondToAuthChallenge(e) => Some(e),
-            SignInError::AssociateSoftwareToken(e) => Some(e),
-            SignInError::VerifySoftwareToken(e) => Some(e),
-            SignInError::ConfirmDevice(e) => Some(e),
-            SignInError::UpdateDeviceStatus(e) => Some(e),
+            SignInError::Call(e) => std::error::Error::source(e),
             #[cfg(feature = "srp")]
             SignInError::Srp(e) => Some(e),
             SignInError::CodeMismatch
@@ -754,21 +765,49 @@ impl std::error::Error for SignInError {
     }
 }
 
+crate::idp::errors::exception_predicates!(SignInError);
+
 impl SignInError {
+    /// The service's error, when a call failed with one.
+    pub fn service_error(&self) -> Option<&crate::idp::Error> {
+        match self {
+            SignInError::Call(e) => e.service_error(),
+            _ => None,
+        }
+    }
+
+    /// The service's error itself when a call failed with one; otherwise this error, unchanged.
+    // As large as every sign-in step's own `Result`: the service error is the payload asked for.
+    #[allow(clippy::result_large_err)]
+    pub fn into_service_error(self) -> Result<crate::idp::Error, SignInError> {
+        match self {
+            SignInError::Call(e) => e.into_service_error().map_err(SignInError::Call),
+            other => Err(other),
+        }
+    }
+
     /// The service's error code (`NotAuthorizedException`, `CodeMismatchException`, …), whatever call
     /// failed.
     pub fn code(&self) -> Option<&str> {
+        self.service_error().and_then(crate::idp::Error::code)
+    }
+
+    /// The service's error message, whatever call failed.
+    pub fn message(&self) -> Option<&str> {
+        self.service_error().and_then(crate::idp::Error::message)
+    }
+
+    /// The request id of the failed call's response, if the service answered.
+    pub fn request_id(&self) -> Option<&str> {
         match self {
-            SignInError::InitiateAuth(e) => e.code(),
-            SignInError::AdminInitiateAuth(e) => e.code(),
-            SignInError::RespondToAuthChallenge(e) => e.code(),
-            SignInError::AdminRespondToAuthChallenge(e) => e.code(),
-            SignInError::AssociateSoftwareToken(e) => e.code(),
-            SignInError::VerifySoftwareToken(e) => e.code(),
-            SignInError::ConfirmDevice(e) => e.code(),
-            SignInError::UpdateDeviceStatus(e) => e.code(),
+            SignInError::Call(e) => e.request_id(),
             _ => None,
         }
+    }
+
+    /// True when a call timed out.
+    pub fn is_timeout(&self) -> bool {
+        matches!(self, SignInError::Call(e) if e.is_timeout())
     }
 }
 
@@ -829,12 +868,12 @@ auth_answer_from!(
 );
 
 impl Flow {
-    fn new(client: crate::idp::Client, client_id: String, admin_pool: Option<String>) -> Flow {
+    fn new(app: &AppClient, admin_pool: Option<String>, username: String) -> Flow {
         Flow {
-            client,
-            client_id,
+            client: app.idp().clone(),
+            client_id: app.client_id().to_owned(),
             admin_pool,
-            username: String::new(),
+            username,
             device: None,
             metadata: HashMap::new(),
         }
@@ -869,7 +908,7 @@ impl Flow {
                 .send()
                 .await
                 .map(AuthAnswer::from)
-                .map_err(SignInError::InitiateAuth),
+                .map_err(SignInError::from),
             Some(pool) => self
                 .client
                 .admin_initiate_auth()
@@ -881,7 +920,7 @@ impl Flow {
                 .send()
                 .await
                 .map(AuthAnswer::from)
-                .map_err(SignInError::AdminInitiateAuth),
+                .map_err(SignInError::from),
         }
     }
 
@@ -911,7 +950,7 @@ impl Flow {
                 .send()
                 .await
                 .map(AuthAnswer::from)
-                .map_err(SignInError::RespondToAuthChallenge),
+                .map_err(SignInError::from),
             Some(pool) => self
                 .client
                 .admin_respond_to_auth_challenge()
@@ -924,7 +963,7 @@ impl Flow {
                 .send()
                 .await
                 .map(AuthAnswer::from)
-                .map_err(SignInError::AdminRespondToAuthChallenge),
+                .map_err(SignInError::from),
         }
     }
 
@@ -1112,6 +1151,7 @@ impl Flow {
             }),
             ChallengeNameType::MfaSetup => SignInStep::MfaSetup(MfaSetup {
                 options: json_list("MFAS_CAN_SETUP"),
+                device_name: None,
                 challenge,
             }),
             ChallengeNameType::SelectChallenge => SignInStep::SelectChallenge(SelectChallenge {

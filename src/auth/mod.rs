@@ -4,11 +4,11 @@
 //! - [`secret_hash`](mod@secret_hash): `SECRET_HASH` for app clients with a secret, and [`ClientSecret`] to hold one.
 //! - `srp` (feature `srp`, on by default): the client side of Cognito's SRP-6a — `USER_SRP_AUTH`,
 //!   `DEVICE_SRP_AUTH` and the device verifier of `ConfirmDevice`.
-//! - [`flow`]: typed sign-in (`idp::Client::sign_in`, `admin_sign_in`) returning a [`SignInStep`] per
+//! - [`flow`]: typed sign-in (`AppClient::sign_in`, `admin_sign_in`) returning a [`SignInStep`] per
 //!   challenge, with SRP and remembered devices handled inside.
 //! - [`tokens`]: [`Tokens`] with refresh, global sign-out and revocation.
-//! - [`app_client`]: an app client's id and secret, which `idp::Client::with_app_client_secret` uses to fill
-//!   in `SECRET_HASH`.
+//! - [`app_client`]: [`AppClient`], the handle for one app client (its id and optional secret) that
+//!   sign-in, refresh, revocation and sign-out go through, and [`UserPoolId`].
 
 pub mod app_client;
 #[cfg(feature = "idp")]
@@ -19,7 +19,9 @@ pub mod srp;
 #[cfg(feature = "idp")]
 pub mod tokens;
 
+#[cfg(feature = "idp")]
 pub use app_client::AppClient;
+pub use app_client::{AppClientSecret, UserPoolId};
 #[cfg(feature = "idp")]
 pub use flow::{RememberedDevice, SignIn, SignInError, SignInStep, SignedIn};
 pub use secret_hash::{secret_hash, ClientSecret};
@@ -29,4 +31,4 @@ pub use srp::{
     SrpClient, SrpError,
 };
 #[cfg(feature = "idp")]
-pub use tokens::{RefreshError, RevokeError, Tokens};
+pub use tokens::{Refresh, RefreshError, RevokeError, Tokens};

@@ -7,9 +7,8 @@ use std::time::{Duration, SystemTime};
 
 use zeroize::Zeroize;
 
-use crate::idp::operation::{
-    GetTokensFromRefreshTokenError, GlobalSignOutError, InitiateAuthError, RevokeTokenError,
-};
+use crate::auth::app_client::AppClient;
+use crate::idp::operation::GlobalSignOutError;
 use crate::idp::types::{AuthFlowType, AuthenticationResultType};
 use crate::Error;
 
@@ -112,74 +111,84 @@ impl Tokens {
             .map(str::to_owned)
     }
 
-    /// New ID and access tokens from the refresh token, with `REFRESH_TOKEN_AUTH`. The refresh token is
-    /// kept (Cognito does not issue a new one this way). For an app client with a secret (see
-    /// `idp::Client::with_app_client_secret`) `SECRET_HASH` is computed from the access token's
-    /// `username`; `device_key` is needed when the pool tracks devices and this one is remembered.
-    pub async fn refresh(
+    /// New ID and access tokens from the refresh token, with `REFRESH_TOKEN_AUTH` of app client `app`
+    /// (the one that signed the user in). The refresh token is kept (Cognito does not issue a new one this
+    /// way). When `app` has a secret, `SECRET_HASH` is computed from the access token's `username`. Await
+    /// it, after [`Refresh::device_key`] when the pool tracks devices and this one is remembered.
+    pub fn refresh<'a>(&'a self, app: &'a AppClient) -> Refresh<'a> {
+        Refresh {
+            tokens: self,
+            app,
+            device_key: None,
+            rotation: false,
+        }
+    }
+
+    /// New tokens with `GetTokensFromRefreshToken`, for app clients with refresh-token rotation: the
+    /// answer carries a new refresh token, which replaces this one. The app client's secret, if it has
+    /// one, is sent as `ClientSecret`. Await it, after [`Refresh::device_key`] for a remembered device.
+    pub fn refresh_with_rotation<'a>(&'a self, app: &'a AppClient) -> Refresh<'a> {
+        Refresh {
+            rotation: true,
+            ..self.refresh(app)
+        }
+    }
+
+    async fn refresh_token_auth(
         &self,
-        client: &crate::idp::Client,
-        client_id: &str,
-        device_key: Option<&str>,
+        app: &AppClient,
+        device_key: Option<String>,
     ) -> Result<Tokens, RefreshError> {
         let refresh_token = self
             .refresh_token
             .clone()
             .ok_or(RefreshError::NoRefreshToken)?;
-        let mut builder = client
+        let mut builder = app
+            .idp()
             .initiate_auth()
-            .client_id(client_id)
+            .client_id(app.client_id())
             .auth_flow(AuthFlowType::RefreshTokenAuth)
             .auth_parameters("REFRESH_TOKEN", refresh_token.clone());
-        if let Some(app) = client.app_client().filter(|a| a.client_id() == client_id) {
+        if app.has_secret() {
             let username = self.username().ok_or(RefreshError::NoUsername)?;
-            builder = builder.auth_parameters("SECRET_HASH", app.secret_hash(&username));
+            if let Some(hash) = app.secret_hash(&username) {
+                builder = builder.auth_parameters("SECRET_HASH", hash);
+            }
         }
         if let Some(key) = device_key {
             builder = builder.auth_parameters("DEVICE_KEY", key);
         }
         let issued = SystemTime::now();
-        let out = builder.send().await.map_err(RefreshError::InitiateAuth)?;
+        let out = builder.send().await?;
         Tokens::refreshed(out.authentication_result, issued, refresh_token)
             .ok_or(RefreshError::NoTokens)
     }
 
-    /// New tokens with `GetTokensFromRefreshToken`, for app clients with refresh-token rotation: the
-    /// answer carries a new refresh token, which replaces this one. The app client's secret, if the client
-    /// was given one, is sent as `ClientSecret`.
-    pub async fn refresh_with_rotation(
+    async fn refresh_rotating(
         &self,
-        client: &crate::idp::Client,
-        client_id: &str,
-        device_key: Option<&str>,
+        app: &AppClient,
+        device_key: Option<String>,
     ) -> Result<Tokens, RefreshError> {
         let refresh_token = self
             .refresh_token
             .clone()
             .ok_or(RefreshError::NoRefreshToken)?;
-        let mut builder = client
+        let builder = app
+            .idp()
             .get_tokens_from_refresh_token()
-            .client_id(client_id)
-            .refresh_token(refresh_token.clone());
-        if let Some(key) = device_key {
-            builder = builder.device_key(key);
-        }
+            .client_id(app.client_id())
+            .refresh_token(refresh_token.clone())
+            .set_device_key(device_key);
         let issued = SystemTime::now();
-        let out = builder
-            .send()
-            .await
-            .map_err(RefreshError::GetTokensFromRefreshToken)?;
+        let out = builder.send().await?;
         Tokens::refreshed(out.authentication_result, issued, refresh_token)
             .ok_or(RefreshError::NoTokens)
     }
 
     /// Signs the user out of every device (`GlobalSignOut`): every refresh token of the user stops working
     /// and the access tokens are rejected by Cognito's own APIs.
-    pub async fn global_sign_out(
-        &self,
-        client: &crate::idp::Client,
-    ) -> Result<(), Error<GlobalSignOutError>> {
-        client
+    pub async fn global_sign_out(&self, app: &AppClient) -> Result<(), Error<GlobalSignOutError>> {
+        app.idp()
             .global_sign_out()
             .access_token(self.access_token.clone())
             .send()
@@ -187,24 +196,63 @@ impl Tokens {
             .map(|_| ())
     }
 
-    /// Revokes the refresh token (`RevokeToken`) and the access tokens issued with it.
-    pub async fn revoke(
-        &self,
-        client: &crate::idp::Client,
-        client_id: &str,
-    ) -> Result<(), RevokeError> {
+    /// Revokes the refresh token (`RevokeToken` of app client `app`, which issued it) and the access
+    /// tokens issued with it. The app client's secret, if it has one, is sent as `ClientSecret`.
+    pub async fn revoke(&self, app: &AppClient) -> Result<(), RevokeError> {
         let token = self
             .refresh_token
             .clone()
             .ok_or(RevokeError::NoRefreshToken)?;
-        client
+        app.idp()
             .revoke_token()
-            .client_id(client_id)
+            .client_id(app.client_id())
             .token(token)
             .send()
-            .await
-            .map(|_| ())
-            .map_err(RevokeError::RevokeToken)
+            .await?;
+        Ok(())
+    }
+}
+
+/// A refresh being set up ([`Tokens::refresh`], [`Tokens::refresh_with_rotation`]); `.await` it.
+#[derive(Debug)]
+#[must_use = "a refresh is sent when awaited"]
+pub struct Refresh<'a> {
+    tokens: &'a Tokens,
+    app: &'a AppClient,
+    device_key: Option<String>,
+    rotation: bool,
+}
+
+impl Refresh<'_> {
+    /// The device key of the remembered device the user signed in with (`DEVICE_KEY`), needed when the
+    /// pool tracks devices.
+    pub fn device_key(mut self, device_key: impl Into<String>) -> Self {
+        self.device_key = Some(device_key.into());
+        self
+    }
+
+    /// Sends the refresh (what `.await` does).
+    pub async fn send(self) -> Result<Tokens, RefreshError> {
+        if self.rotation {
+            self.tokens
+                .refresh_rotating(self.app, self.device_key)
+                .await
+        } else {
+            self.tokens
+                .refresh_token_auth(self.app, self.device_key)
+                .await
+        }
+    }
+}
+
+impl<'a> std::future::IntoFuture for Refresh<'a> {
+    type Output = Result<Tokens, RefreshError>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Result<Tokens, RefreshError>> + Send + 'a>,
+    >;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }
 
@@ -237,10 +285,9 @@ pub enum RefreshError {
     NoRefreshToken,
     /// The app client has a secret, and the access token carries no `username` to hash.
     NoUsername,
-    /// `InitiateAuth` (`REFRESH_TOKEN_AUTH`) failed.
-    InitiateAuth(Error<InitiateAuthError>),
-    /// `GetTokensFromRefreshToken` failed.
-    GetTokensFromRefreshToken(Error<GetTokensFromRefreshTokenError>),
+    /// The call (`InitiateAuth` with `REFRESH_TOKEN_AUTH`, or `GetTokensFromRefreshToken`) failed.
+    /// Displays as that error, whose source is this error's source (one message per layer).
+    Call(Error<crate::idp::Error>),
     /// The service answered without tokens.
     NoTokens,
 }
@@ -251,8 +298,59 @@ pub enum RefreshError {
 pub enum RevokeError {
     /// These tokens have no refresh token.
     NoRefreshToken,
-    /// `RevokeToken` failed.
-    RevokeToken(Error<RevokeTokenError>),
+    /// `RevokeToken` failed. Displays as that error, whose source is this error's source.
+    Call(Error<crate::idp::Error>),
+}
+
+impl<E> From<Error<E>> for RefreshError
+where
+    Error<crate::idp::Error>: From<Error<E>>,
+{
+    fn from(e: Error<E>) -> RefreshError {
+        RefreshError::Call(e.into())
+    }
+}
+
+impl<E> From<Error<E>> for RevokeError
+where
+    Error<crate::idp::Error>: From<Error<E>>,
+{
+    fn from(e: Error<E>) -> RevokeError {
+        RevokeError::Call(e.into())
+    }
+}
+
+crate::idp::errors::exception_predicates!(RefreshError);
+crate::idp::errors::exception_predicates!(RevokeError);
+
+impl RefreshError {
+    /// The service's error, when the call failed with one.
+    pub fn service_error(&self) -> Option<&crate::idp::Error> {
+        match self {
+            RefreshError::Call(e) => e.service_error(),
+            _ => None,
+        }
+    }
+
+    /// The service's error code (`NotAuthorizedException` for an expired or revoked refresh token).
+    pub fn code(&self) -> Option<&str> {
+        self.service_error().and_then(crate::idp::Error::code)
+    }
+}
+
+impl RevokeError {
+    /// The service's error, when the call failed with one.
+    pub fn service_error(&self) -> Option<&crate::idp::Error> {
+        match self {
+            RevokeError::Call(e) => e.service_error(),
+            _ => None,
+        }
+    }
+
+    /// The service's error code (`UnsupportedTokenTypeException`, …).
+    pub fn code(&self) -> Option<&str> {
+        self.service_error().and_then(crate::idp::Error::code)
+    }
 }
 
 impl fmt::Display for RefreshError {
@@ -262,8 +360,7 @@ impl fmt::Display for RefreshError {
             RefreshError::NoUsername => {
                 f.write_str("cannot compute SECRET_HASH: the access token has no username claim")
             }
-            RefreshError::InitiateAuth(e) => write!(f, "refresh failed: {e}"),
-            RefreshError::GetTokensFromRefreshToken(e) => write!(f, "refresh failed: {e}"),
+            RefreshError::Call(e) => e.fmt(f),
             RefreshError::NoTokens => f.write_str("the service answered without tokens"),
         }
     }
@@ -272,8 +369,7 @@ impl fmt::Display for RefreshError {
 impl std::error::Error for RefreshError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            RefreshError::InitiateAuth(e) => Some(e),
-            RefreshError::GetTokensFromRefreshToken(e) => Some(e),
+            RefreshError::Call(e) => std::error::Error::source(e),
             _ => None,
         }
     }
@@ -283,7 +379,7 @@ impl fmt::Display for RevokeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             RevokeError::NoRefreshToken => f.write_str("no refresh token to revoke"),
-            RevokeError::RevokeToken(e) => write!(f, "revocation failed: {e}"),
+            RevokeError::Call(e) => e.fmt(f),
         }
     }
 }
@@ -291,7 +387,7 @@ impl fmt::Display for RevokeError {
 impl std::error::Error for RevokeError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            RevokeError::RevokeToken(e) => Some(e),
+            RevokeError::Call(e) => std::error::Error::source(e),
             _ => None,
         }
     }

@@ -646,14 +646,12 @@ impl IdentityCredentialsError {
 impl fmt::Display for IdentityCredentialsError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            IdentityCredentialsError::GetId(e) => {
-                write!(f, "identity pool credentials: GetId failed: {e}")
+            // What failed; why is the source (one message per layer).
+            IdentityCredentialsError::GetId(_) => {
+                f.write_str("identity pool credentials: GetId failed")
             }
-            IdentityCredentialsError::GetCredentialsForIdentity(e) => {
-                write!(
-                    f,
-                    "identity pool credentials: GetCredentialsForIdentity failed: {e}"
-                )
+            IdentityCredentialsError::GetCredentialsForIdentity(_) => {
+                f.write_str("identity pool credentials: GetCredentialsForIdentity failed")
             }
             IdentityCredentialsError::MissingField { operation, field } => write!(
                 f,
