@@ -19,8 +19,8 @@ use bytes::Bytes;
 use crate::config::Config;
 use crate::endpoint::{self, ResolvedEndpoint, ServiceId};
 use crate::error::{
-    chain, decode_metadata, CredentialsError, ErrorMetadata, InvalidInput, ResponseError,
-    ServiceError, TimeoutError, TimeoutKind, TransportError,
+    decode_metadata, CredentialsError, ErrorMetadata, InvalidInput, ResponseError, ServiceError,
+    TimeoutError, TimeoutKind, TransportError,
 };
 use crate::operation::{Operation, Request};
 use crate::retry::{AttemptOutcome, RetryDecision, RetryState};
@@ -550,7 +550,9 @@ impl CallTrace {
                     self.span.record("request_id", id);
                 }
             }
-            Err(e) => tracing::debug!(parent: &self.span, error = %chain(e), "attempt failed"),
+            Err(e) => {
+                tracing::debug!(parent: &self.span, error = %crate::error::chain(e), "attempt failed")
+            }
         }
     }
 

@@ -59,6 +59,19 @@ pub(crate) fn resolve(
     })
 }
 
+/// Whether `host` (as in a URL: IPv6 in brackets) is `localhost`, an address of 127.0.0.0/8 or `::1`.
+pub(crate) fn is_loopback_host(host: &str) -> bool {
+    if host.eq_ignore_ascii_case("localhost") {
+        return true;
+    }
+    let bare = host
+        .strip_prefix('[')
+        .and_then(|h| h.strip_suffix(']'))
+        .unwrap_or(host);
+    bare.parse::<std::net::IpAddr>()
+        .is_ok_and(|ip| ip.is_loopback())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

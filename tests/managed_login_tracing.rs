@@ -6,53 +6,15 @@
 #[path = "support/oauth_standin.rs"]
 mod oauth_standin;
 
-use std::sync::{Arc, Mutex};
+#[path = "support/trace_collect.rs"]
+mod trace_collect;
+
 use std::time::Duration;
 
 use cognito::managed_login::{Callback, Domain, Issuer, ManagedLogin};
 use cognito::{Config, RetryConfig};
 use oauth_standin::{Fault, Settings, StandIn};
-use tracing::field::{Field, Visit};
-use tracing::span::{Attributes, Id, Record};
-use tracing::{Event, Metadata, Subscriber};
-
-/// A subscriber that writes every span field and event field as `name=value` lines.
-#[derive(Clone, Default)]
-struct Collect {
-    lines: Arc<Mutex<Vec<String>>>,
-    next: Arc<Mutex<u64>>,
-}
-
-struct Lines<'a>(&'a mut Vec<String>, &'a str);
-
-impl Visit for Lines<'_> {
-    fn record_debug(&mut self, field: &Field, value: &dyn std::fmt::Debug) {
-        self.0
-            .push(format!("{} {}={:?}", self.1, field.name(), value));
-    }
-}
-
-impl Subscriber for Collect {
-    fn enabled(&self, _: &Metadata<'_>) -> bool {
-        true
-    }
-    fn new_span(&self, span: &Attributes<'_>) -> Id {
-        let mut lines = self.lines.lock().expect("lock");
-        span.record(&mut Lines(&mut lines, span.metadata().name()));
-        let mut next = self.next.lock().expect("lock");
-        *next += 1;
-        Id::from_u64(*next)
-    }
-    fn record(&self, _: &Id, values: &Record<'_>) {
-        values.record(&mut Lines(&mut self.lines.lock().expect("lock"), "record"));
-    }
-    fn record_follows_from(&self, _: &Id, _: &Id) {}
-    fn event(&self, event: &Event<'_>) {
-        event.record(&mut Lines(&mut self.lines.lock().expect("lock"), "event"));
-    }
-    fn enter(&self, _: &Id) {}
-    fn exit(&self, _: &Id) {}
-}
+use trace_collect::Collect;
 
 #[tokio::test(flavor = "current_thread")]
 async fn spans_name_the_call_and_never_a_secret() {
@@ -97,7 +59,7 @@ async fn spans_name_the_call_and_never_a_secret() {
         .await
         .expect("userInfo");
 
-    let lines = collect.lines.lock().expect("lock").join("\n");
+    let lines = collect.text();
     for expected in [
         "cognito service=\"cognito-oauth\"",
         "operation=\"token (authorization_code)\"",

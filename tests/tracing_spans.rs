@@ -4,51 +4,11 @@
 #![cfg(feature = "tracing")]
 
 mod support;
-
-use std::sync::{Arc, Mutex};
+#[path = "support/trace_collect.rs"]
+mod trace_collect;
 
 use support::{CannedResponse, RecordingServer};
-use tracing::field::{Field, Visit};
-use tracing::span::{Attributes, Id, Record};
-use tracing::{Event, Metadata, Subscriber};
-
-/// A subscriber that writes every span field and event field as `name=value` lines.
-#[derive(Clone, Default)]
-struct Collect {
-    lines: Arc<Mutex<Vec<String>>>,
-    next: Arc<Mutex<u64>>,
-}
-
-struct Lines<'a>(&'a mut Vec<String>, &'a str);
-
-impl Visit for Lines<'_> {
-    fn record_debug(&mut self, field: &Field, value: &dyn std::fmt::Debug) {
-        self.0
-            .push(format!("{} {}={:?}", self.1, field.name(), value));
-    }
-}
-
-impl Subscriber for Collect {
-    fn enabled(&self, _: &Metadata<'_>) -> bool {
-        true
-    }
-    fn new_span(&self, span: &Attributes<'_>) -> Id {
-        let mut lines = self.lines.lock().expect("lock");
-        span.record(&mut Lines(&mut lines, span.metadata().name()));
-        let mut next = self.next.lock().expect("lock");
-        *next += 1;
-        Id::from_u64(*next)
-    }
-    fn record(&self, _: &Id, values: &Record<'_>) {
-        values.record(&mut Lines(&mut self.lines.lock().expect("lock"), "record"));
-    }
-    fn record_follows_from(&self, _: &Id, _: &Id) {}
-    fn event(&self, event: &Event<'_>) {
-        event.record(&mut Lines(&mut self.lines.lock().expect("lock"), "event"));
-    }
-    fn enter(&self, _: &Id) {}
-    fn exit(&self, _: &Id) {}
-}
+use trace_collect::Collect;
 
 #[tokio::test(flavor = "current_thread")]
 async fn one_span_per_call_with_retries_and_no_secrets() {
@@ -90,7 +50,7 @@ async fn one_span_per_call_with_retries_and_no_secrets() {
         .send()
         .await
         .expect("second attempt succeeds");
-    let lines = collect.lines.lock().expect("lock").join("\n");
+    let lines = collect.text();
     for expected in [
         "cognito service=\"cognito-idp\"",
         "cognito operation=\"InitiateAuth\"",

@@ -405,7 +405,7 @@ fn check_pool(pool: &UserPool, insecure_http_jwks: bool) -> Result<TokenUse, Bui
         Some(host) if !host.is_empty() => host,
         _ => return Err(invalid("the URL has no host".to_owned())),
     };
-    if scheme == "http" && !insecure_http_jwks && !is_loopback_host(host) {
+    if scheme == "http" && !insecure_http_jwks && !crate::endpoint::is_loopback_host(host) {
         return Err(invalid(
             "plain http is allowed only to a loopback host (localhost, 127.0.0.0/8, [::1]); use \
              https, or JwtVerifierBuilder::allow_insecure_http_jwks for an emulator on a trusted \
@@ -414,19 +414,6 @@ fn check_pool(pool: &UserPool, insecure_http_jwks: bool) -> Result<TokenUse, Bui
         ));
     }
     Ok(token_use)
-}
-
-/// Whether `host` (as in a URL: IPv6 in brackets) is `localhost`, an address of 127.0.0.0/8 or `::1`.
-fn is_loopback_host(host: &str) -> bool {
-    if host.eq_ignore_ascii_case("localhost") {
-        return true;
-    }
-    let bare = host
-        .strip_prefix('[')
-        .and_then(|h| h.strip_suffix(']'))
-        .unwrap_or(host);
-    bare.parse::<std::net::IpAddr>()
-        .is_ok_and(|ip| ip.is_loopback())
 }
 
 /// A pool, as the verifier uses it.

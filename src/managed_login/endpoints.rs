@@ -326,7 +326,7 @@ fn check_url(url: &str, what: &str) -> Result<url::Url, ManagedLoginError> {
         .ok_or_else(|| invalid("no host"))?;
     match parsed.scheme() {
         "https" => {}
-        "http" if is_loopback(host) => {}
+        "http" if crate::endpoint::is_loopback_host(host) => {}
         "http" => return Err(invalid("plain http is allowed to a loopback host only")),
         _ => return Err(invalid("the scheme must be https")),
     }
@@ -337,19 +337,6 @@ fn check_url(url: &str, what: &str) -> Result<url::Url, ManagedLoginError> {
         return Err(invalid("a query or fragment is not allowed"));
     }
     Ok(parsed)
-}
-
-/// `localhost`, 127.0.0.0/8 or `::1` (as the `url` crate writes hosts: IPv6 in brackets).
-pub(crate) fn is_loopback(host: &str) -> bool {
-    if host.eq_ignore_ascii_case("localhost") {
-        return true;
-    }
-    let bare = host
-        .strip_prefix('[')
-        .and_then(|h| h.strip_suffix(']'))
-        .unwrap_or(host);
-    bare.parse::<std::net::IpAddr>()
-        .is_ok_and(|ip| ip.is_loopback())
 }
 
 #[cfg(test)]
