@@ -302,11 +302,12 @@ pub struct TimeoutError {
     pub(crate) attempts: u32,
 }
 
-/// Which of the [`Timeouts`](crate::timeout::Timeouts) ran out.
+/// Which time limit ran out: the HTTP client's connect timeout, or one of the
+/// [`Timeouts`](crate::timeout::Timeouts) the crate enforces around any transport.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TimeoutKind {
-    /// Opening a connection (TCP and TLS) took longer than the connect timeout.
+    /// Opening a connection (TCP and TLS) took longer than the HTTP client's connect timeout.
     Connect,
     /// One attempt (sending the request and reading the whole response) took longer than the attempt
     /// timeout, and no retry was left or allowed.
