@@ -27,9 +27,6 @@ use crate::retry::{AttemptOutcome, RetryDecision, RetryState};
 use crate::transport::{HttpError, HttpErrorKind, SharedTransport};
 use crate::Error;
 
-/// The `user-agent` of every request: the crate and its version, then the app name if one is set.
-const USER_AGENT: &str = concat!("cognito-rs/", env!("CARGO_PKG_VERSION"));
-
 /// Protocol facts of a service, one static per generated service module.
 #[derive(Debug)]
 pub struct ServiceSpec {
@@ -73,11 +70,7 @@ type RawError = Error<std::convert::Infallible>;
 impl Handle {
     /// A handle for `service` under `config`.
     pub(crate) fn new(config: &Config, service: &'static ServiceSpec) -> Handle {
-        let user_agent = match config.app_name() {
-            Some(app) => http::HeaderValue::from_str(&format!("{USER_AGENT} app/{app}")).ok(),
-            None => None,
-        }
-        .unwrap_or(http::HeaderValue::from_static(USER_AGENT));
+        let user_agent = crate::transport::user_agent(config.app_name());
         Handle {
             inner: Arc::new(Inner {
                 service,

@@ -182,6 +182,17 @@ impl HttpError {
     }
 }
 
+/// The crate's `user-agent`: `cognito-rs/VERSION`.
+pub(crate) const USER_AGENT: &str = concat!("cognito-rs/", env!("CARGO_PKG_VERSION"));
+
+/// The `user-agent` header of every request: [`USER_AGENT`], and ` app/NAME` when an app name is set
+/// (and is a valid header value).
+pub(crate) fn user_agent(app_name: Option<&str>) -> http::HeaderValue {
+    app_name
+        .and_then(|app| http::HeaderValue::from_str(&format!("{USER_AGENT} app/{app}")).ok())
+        .unwrap_or(http::HeaderValue::from_static(USER_AGENT))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

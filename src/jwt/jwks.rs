@@ -454,10 +454,7 @@ impl JwksCache {
         let request = async {
             let request = http::Request::get(self.uri.as_str())
                 .header(http::header::ACCEPT, "application/json")
-                .header(
-                    http::header::USER_AGENT,
-                    concat!("cognito-rs/", env!("CARGO_PKG_VERSION")),
-                )
+                .header(http::header::USER_AGENT, crate::transport::USER_AGENT)
                 .body(bytes::Bytes::new())
                 .map_err(|e| format!("invalid request: {e}"))?;
             let response =

@@ -72,14 +72,9 @@ pub(crate) struct OAuthHttp {
     user_agent: http::HeaderValue,
 }
 
-const USER_AGENT: &str = concat!("cognito-rs/", env!("CARGO_PKG_VERSION"));
-
 impl OAuthHttp {
     pub(crate) fn new(config: &Config) -> OAuthHttp {
-        let user_agent = config
-            .app_name()
-            .and_then(|app| http::HeaderValue::from_str(&format!("{USER_AGENT} app/{app}")).ok())
-            .unwrap_or(http::HeaderValue::from_static(USER_AGENT));
+        let user_agent = crate::transport::user_agent(config.app_name());
         OAuthHttp {
             config: config.clone(),
             user_agent,
