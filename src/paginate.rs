@@ -37,13 +37,9 @@ pub trait Paginated: Operation + Clone {
     /// Sets the page-size member (does nothing for operations without one).
     fn set_page_size(&mut self, size: i32);
     /// The page-size member's value, if the operation has one and it is set.
-    fn page_size(&self) -> Option<i64> {
-        None
-    }
+    fn page_size(&self) -> Option<i64>;
     /// The smallest and largest page sizes the model allows, where it says.
-    fn page_size_bounds() -> (Option<i64>, Option<i64>) {
-        (None, None)
-    }
+    fn page_size_bounds() -> (Option<i64>, Option<i64>);
     /// Sets the page size to the model's maximum when the operation requires one and none is set.
     fn ensure_page_size(&mut self) {}
 }
