@@ -63,6 +63,7 @@ use tokio::time::Instant;
 
 use crate::error::ConfigError;
 use crate::error::Error;
+use crate::transport::{HttpError, HttpErrorKind};
 
 /// Error codes AWS's SDKs treat as throttling.
 const THROTTLING_CODES: &[&str] = &[
@@ -375,8 +376,21 @@ impl AttemptOutcome {
             Error::Timeout(e) if e.kind() != crate::error::TimeoutKind::Operation => {
                 AttemptOutcome::Retryable(RetryKind::Timeout)
             }
-            Error::Transport(_) => AttemptOutcome::Retryable(RetryKind::Transport),
+            Error::Transport(e) => AttemptOutcome::from_http_error(&e.error),
             _ => AttemptOutcome::NotRetryable,
+        }
+    }
+
+    /// The outcome of a transport failure: a connect timeout is a timeout (it costs the quota as one); a
+    /// request the transport could not make, or a body over the limit, ends the call; any other failure
+    /// (refused or reset connection, I/O) is a transient transport error.
+    pub(crate) fn from_http_error(error: &HttpError) -> AttemptOutcome {
+        match error.kind() {
+            HttpErrorKind::ConnectTimeout => AttemptOutcome::Retryable(RetryKind::Timeout),
+            HttpErrorKind::BodyTooLarge { .. } | HttpErrorKind::InvalidRequest => {
+                AttemptOutcome::NotRetryable
+            }
+            _ => AttemptOutcome::Retryable(RetryKind::Transport),
         }
     }
 }
@@ -717,6 +731,30 @@ mod tests {
     // Classification
     // ------------------------------------------------------------------------------------------------
 
+    #[test]
+    fn transport_failures_are_sorted_by_kind() {
+        let outcome = |kind| AttemptOutcome::from_http_error(&HttpError::new(kind, "cause"));
+        assert_eq!(
+            outcome(HttpErrorKind::ConnectTimeout),
+            AttemptOutcome::Retryable(RetryKind::Timeout)
+        );
+        assert_eq!(
+            outcome(HttpErrorKind::Connect),
+            AttemptOutcome::Retryable(RetryKind::Transport)
+        );
+        assert_eq!(
+            outcome(HttpErrorKind::Io),
+            AttemptOutcome::Retryable(RetryKind::Transport)
+        );
+        assert_eq!(
+            outcome(HttpErrorKind::InvalidRequest),
+            AttemptOutcome::NotRetryable
+        );
+        assert_eq!(
+            AttemptOutcome::from_http_error(&HttpError::body_too_large(200, 10)),
+            AttemptOutcome::NotRetryable
+        );
+    }
     #[test]
     fn throttling_codes_and_429_are_throttling() {
         for code in THROTTLING_CODES {

@@ -152,16 +152,10 @@ impl OAuthHttp {
                 }
                 Err(Failure::Http(e)) => {
                     trace.failed(&crate::error::chain(e));
-                    let kind = match e.kind() {
-                        HttpErrorKind::BodyTooLarge { .. } | HttpErrorKind::InvalidRequest => {
-                            AttemptOutcome::NotRetryable
-                        }
-                        HttpErrorKind::ConnectTimeout => {
-                            AttemptOutcome::Retryable(RetryKind::Timeout)
-                        }
-                        _ => AttemptOutcome::Retryable(RetryKind::Transport),
-                    };
-                    (kind, e.may_have_reached_server())
+                    (
+                        AttemptOutcome::from_http_error(e),
+                        e.may_have_reached_server(),
+                    )
                 }
                 Err(Failure::AttemptTimeout) => {
                     trace.failed(&"the attempt timed out");
